@@ -1,0 +1,20 @@
+import { LogPanel } from '../log/LogPanel';
+import { LocalPane } from '../panes/LocalPane';
+import { RemotePane } from '../panes/RemotePane';
+import { QueuePanel } from '../queue/QueuePanel';
+
+/** The main window: two panes side by side, the queue and the log below. */
+export function App() {
+  return (
+    <div className="app">
+      <main className="panes">
+        <LocalPane />
+        <RemotePane />
+      </main>
+      <div className="bottom">
+        <QueuePanel />
+        <LogPanel />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+import { useEffect, useRef } from 'react';
+import { formatClock } from '../../../shared/format';
+import { useLog } from '../stores/log';
+
+/** The message log: app notices now, every command and reply once sessions exist. */
+export function LogPanel() {
+  const entries = useLog((state) => state.entries);
+  const listRef = useRef<HTMLOListElement>(null);
+
+  useEffect(() => {
+    useLog.getState().start();
+  }, []);
+
+  useEffect(() => {
+    const list = listRef.current;
+    if (list) list.scrollTop = list.scrollHeight;
+  }, [entries]);
+
+  return (
+    <section className="panel" aria-label="Message log">
+      <h2 className="panel-title">Message log</h2>
+      <ol className="log-list" ref={listRef} role="log" aria-live="polite">
+        {entries.map((entry) => (
+          <li key={entry.id} className={`log-line log-${entry.kind}`}>
+            <time dateTime={new Date(entry.time).toISOString()}>{formatClock(entry.time)}</time>
+            {entry.session !== null && <span className="log-session">{entry.session}</span>}
+            <span className="log-text">{entry.text}</span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+
+export interface DialogProps {
+  /** The dialog's accessible name and visible title. */
+  title: string;
+  /** Called on Escape or a Cancel; the dialog does not close itself. */
+  onCancel: () => void;
+  children: ReactNode;
+}
+
+/**
+ * A modal dialog on the native `<dialog>` element: the browser traps focus,
+ * makes the page behind it inert, and closes on Escape, which we route to
+ * `onCancel` so state stays in React.
+ */
+export function Dialog({ title, onCancel, children }: DialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        onCancel();
+      }}
+    >
+      <h2 id={titleId} className="dialog-title">
+        {title}
+      </h2>
+      {children}
+    </dialog>
+  );
+}

@@ -1,0 +1,142 @@
+import { create } from 'zustand';
+import type { FileEntry, FolderListing, SortKey, SortOrder } from '../../../shared/entries';
+import { isFolderLike } from '../../../shared/entries';
+import { joinPath } from '../../../shared/names';
+import { errorMessage, ferry } from '../ipc/ferry';
+
+/**
+ * The local pane: which folder is shown, how it is sorted and filtered, and
+ * what is selected. Selection is by name, so it survives a refresh that
+ * reorders rows.
+ */
+export interface LocalPaneState {
+  listing: FolderListing | null;
+  loading: boolean;
+  /** The last failure, shown above the list until the next success. */
+  error: string | null;
+  sort: SortOrder;
+  showHidden: boolean;
+  selected: ReadonlySet<string>;
+  /** The row with keyboard focus, by name. */
+  focused: string | null;
+  /** Where shift-selection extends from. */
+  anchor: string | null;
+
+  /** Opens `path`; on failure the current folder stays and `error` says why. */
+  load: (path: string) => Promise<void>;
+  /** Opens the user's home folder; the first thing the pane does. */
+  loadHome: () => Promise<void>;
+  refresh: () => Promise<void>;
+  goUp: () => Promise<void>;
+  open: (entry: FileEntry) => Promise<void>;
+  sortBy: (key: SortKey) => void;
+  setShowHidden: (show: boolean) => void;
+  setSelection: (selected: ReadonlySet<string>, focused: string | null, anchor?: string | null) => void;
+  mkdir: (name: string) => Promise<void>;
+  rename: (from: string, to: string) => Promise<void>;
+  remove: (names: readonly string[]) => Promise<void>;
+  clearError: () => void;
+}
+
+export const useLocalPane = create<LocalPaneState>()((set, get) => {
+  /** Runs a change in the current folder, then reloads it and reports failure in `error`. */
+  const change = async (action: (folder: string) => Promise<void>, focus?: string): Promise<void> => {
+    const folder = get().listing?.path;
+    if (!folder) return;
+    try {
+      await action(folder);
+      await get().load(folder);
+      if (focus !== undefined) set({ selected: new Set([focus]), focused: focus, anchor: focus });
+    } catch (error) {
+      set({ error: errorMessage(error) });
+      await get().load(folder);
+    }
+  };
+
+  return {
+    listing: null,
+    loading: false,
+    error: null,
+    sort: { key: 'name', direction: 'ascending' },
+    showHidden: false,
+    selected: new Set(),
+    focused: null,
+    anchor: null,
+
+    async load(path) {
+      set({ loading: true });
+      try {
+        const listing = await ferry.local.list(path);
+        const previous = get().listing;
+        const sameFolder = previous?.path === listing.path;
+        const names = new Set(listing.entries.map((e) => e.name));
+        const keep = (name: string | null): string | null => (name !== null && names.has(name) ? name : null);
+        set({
+          listing,
+          loading: false,
+          error: null,
+          // Coming back up from a child folder focuses that child, as file managers do.
+          focused: sameFolder
+            ? keep(get().focused)
+            : previous && listing.path === previous.parent
+              ? keep(previous.path.slice(previous.path.lastIndexOf(listing.separator) + 1))
+              : null,
+          selected: sameFolder ? new Set([...get().selected].filter((n) => names.has(n))) : new Set(),
+          anchor: sameFolder ? keep(get().anchor) : null,
+        });
+      } catch (error) {
+        set({ loading: false, error: errorMessage(error) });
+      }
+    },
+
+    async loadHome() {
+      try {
+        await get().load(await ferry.local.home());
+      } catch (error) {
+        set({ error: errorMessage(error) });
+      }
+    },
+
+    async refresh() {
+      const path = get().listing?.path;
+      if (path) await get().load(path);
+    },
+
+    async goUp() {
+      const parent = get().listing?.parent;
+      if (parent) await get().load(parent);
+    },
+
+    async open(entry) {
+      const listing = get().listing;
+      if (!listing || !isFolderLike(entry)) return;
+      await get().load(joinPath(listing.path, entry.name, listing.separator));
+    },
+
+    sortBy(key) {
+      const { sort } = get();
+      set({
+        sort:
+          sort.key === key
+            ? { key, direction: sort.direction === 'ascending' ? 'descending' : 'ascending' }
+            : { key, direction: key === 'modified' || key === 'size' ? 'descending' : 'ascending' },
+      });
+    },
+
+    setShowHidden(show) {
+      set({ showHidden: show });
+    },
+
+    setSelection(selected, focused, anchor) {
+      set(anchor === undefined ? { selected, focused } : { selected, focused, anchor });
+    },
+
+    mkdir: (name) => change((folder) => ferry.local.mkdir(folder, name), name),
+    rename: (from, to) => change((folder) => ferry.local.rename(folder, from, to), to),
+    remove: (names) => change((folder) => ferry.local.delete(folder, [...names])),
+
+    clearError() {
+      set({ error: null });
+    },
+  };
+});

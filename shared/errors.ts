@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * The closed set of error codes that may cross the IPC boundary. Electron
+ * passes only the message of a thrown error, so every failure is turned into
+ * a plain object carrying one of these codes before it leaves the main side.
+ */
+export const ERROR_CODES = [
+  'AUTH_FAILED',
+  'NOT_FOUND',
+  'PERMISSION_DENIED',
+  'ALREADY_EXISTS',
+  'CONNECTION_LOST',
+  'TIMEOUT',
+  'CANCELED',
+  'HOSTKEY_UNKNOWN',
+  'HOSTKEY_MISMATCH',
+  'TLS_UNTRUSTED',
+  'TLS_REQUIRED',
+  'PROTOCOL',
+  'LOCAL_IO',
+  'UNSAFE_NAME',
+  'VERIFY_FAILED',
+  'UNSUPPORTED',
+  'INVALID_INPUT',
+] as const;
+
+export type FerryErrorCode = (typeof ERROR_CODES)[number];
+
+/** The serialisable shape of an error, as it travels over IPC. */
+export const ferryErrorShapeSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  retryable: z.boolean(),
+  replyCode: z.number().int().optional(),
+});
+export type FerryErrorShape = z.infer<typeof ferryErrorShapeSchema>;
+
+/** Codes that a retry may cure without the user changing anything. */
+const RETRYABLE_BY_DEFAULT: ReadonlySet<FerryErrorCode> = new Set(['CONNECTION_LOST', 'TIMEOUT']);
+
+/**
+ * The one error type Ferry throws on purpose. Engines and services throw it;
+ * the IPC layer turns it into a {@link FerryErrorShape}; the renderer client
+ * turns that back into a FerryError so `catch` sites can switch on `code`.
+ */
+export class FerryError extends Error {
+  readonly code: FerryErrorCode;
+  readonly retryable: boolean;
+  readonly replyCode: number | undefined;
+
+  constructor(
+    code: FerryErrorCode,
+    message: string,
+    options: { retryable?: boolean; replyCode?: number; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'FerryError';
+    this.code = code;
+    this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
+    this.replyCode = options.replyCode;
+  }
+
+  toShape(): FerryErrorShape {
+    const shape: FerryErrorShape = { code: this.code, message: this.message, retryable: this.retryable };
+    if (this.replyCode !== undefined) shape.replyCode = this.replyCode;
+    return shape;
+  }
+
+  static fromShape(shape: FerryErrorShape): FerryError {
+    return new FerryError(
+      shape.code,
+      shape.message,
+      shape.replyCode === undefined
+        ? { retryable: shape.retryable }
+        : { retryable: shape.retryable, replyCode: shape.replyCode },
+    );
+  }
+}
+
+export function isFerryError(value: unknown): value is FerryError {
+  return value instanceof FerryError;
+}

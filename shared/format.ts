@@ -1,0 +1,29 @@
+const UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/** Formats a byte count for display: exact bytes below 1 KiB, one decimal above. */
+export function formatSize(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit] ?? 'PiB'}`;
+}
+
+/** Formats a modification time as local `YYYY-MM-DD HH:MM`, sortable as text. */
+export function formatTime(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '';
+  const d = new Date(ms);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Formats a time of day as local `HH:MM:SS`, for log lines. */
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
