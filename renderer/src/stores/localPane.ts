@@ -39,6 +39,10 @@ export interface LocalPaneState {
 }
 
 export const useLocalPane = create<LocalPaneState>()((set, get) => {
+  // Only the newest navigation may land: a slow listing that finishes after
+  // the user went elsewhere is dropped instead of yanking the pane back.
+  let latestLoad = 0;
+
   /** Runs a change in the current folder, then reloads it and reports failure in `error`. */
   const change = async (action: (folder: string) => Promise<void>, focus?: string): Promise<void> => {
     const folder = get().listing?.path;
@@ -64,9 +68,11 @@ export const useLocalPane = create<LocalPaneState>()((set, get) => {
     anchor: null,
 
     async load(path) {
+      const ticket = ++latestLoad;
       set({ loading: true });
       try {
         const listing = await ferry.local.list(path);
+        if (ticket !== latestLoad) return;
         const previous = get().listing;
         const sameFolder = previous?.path === listing.path;
         const names = new Set(listing.entries.map((e) => e.name));
@@ -85,13 +91,17 @@ export const useLocalPane = create<LocalPaneState>()((set, get) => {
           anchor: sameFolder ? keep(get().anchor) : null,
         });
       } catch (error) {
-        set({ loading: false, error: errorMessage(error) });
+        if (ticket === latestLoad) set({ loading: false, error: errorMessage(error) });
       }
     },
 
     async loadHome() {
+      const before = latestLoad;
       try {
-        await get().load(await ferry.local.home());
+        const home = await ferry.local.home();
+        // The user may already have gone somewhere while we asked.
+        if (latestLoad !== before) return;
+        await get().load(home);
       } catch (error) {
         set({ error: errorMessage(error) });
       }
