@@ -14,7 +14,11 @@ let folder: string;
 /** Names of the data rows in the local grid, in displayed order. */
 async function rowNames(grid: Locator): Promise<string[]> {
   const rows = grid.locator('[role="row"][aria-label]');
-  return rows.evaluateAll((elements) => elements.map((e) => e.getAttribute('aria-label') ?? ''));
+  // The callback runs in the page; the test's tsconfig has no DOM types, so
+  // describe the one member it uses.
+  return rows.evaluateAll((elements: { getAttribute(name: string): string | null }[]) =>
+    elements.map((e) => e.getAttribute('aria-label') ?? ''),
+  );
 }
 
 function localPane(): Locator {
