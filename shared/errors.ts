@@ -33,8 +33,22 @@ export const ferryErrorShapeSchema = z.object({
   message: z.string(),
   retryable: z.boolean(),
   replyCode: z.number().int().optional(),
+  /**
+   * Facts a person needs to decide, e.g. a certificate's SHA-256 fingerprint
+   * and subject for TLS_UNTRUSTED, or the key type and fingerprint for
+   * HOSTKEY_UNKNOWN. Plain values only, so it crosses IPC unchanged.
+   */
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 export type FerryErrorShape = z.infer<typeof ferryErrorShapeSchema>;
+export type FerryErrorDetails = NonNullable<FerryErrorShape['details']>;
+
+export interface FerryErrorOptions {
+  retryable?: boolean;
+  replyCode?: number;
+  details?: FerryErrorDetails;
+  cause?: unknown;
+}
 
 /** Codes that a retry may cure without the user changing anything. */
 const RETRYABLE_BY_DEFAULT: ReadonlySet<FerryErrorCode> = new Set(['CONNECTION_LOST', 'TIMEOUT']);
@@ -48,33 +62,29 @@ export class FerryError extends Error {
   readonly code: FerryErrorCode;
   readonly retryable: boolean;
   readonly replyCode: number | undefined;
+  readonly details: FerryErrorDetails | undefined;
 
-  constructor(
-    code: FerryErrorCode,
-    message: string,
-    options: { retryable?: boolean; replyCode?: number; cause?: unknown } = {},
-  ) {
+  constructor(code: FerryErrorCode, message: string, options: FerryErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FerryError';
     this.code = code;
     this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
     this.replyCode = options.replyCode;
+    this.details = options.details;
   }
 
   toShape(): FerryErrorShape {
     const shape: FerryErrorShape = { code: this.code, message: this.message, retryable: this.retryable };
     if (this.replyCode !== undefined) shape.replyCode = this.replyCode;
+    if (this.details !== undefined) shape.details = { ...this.details };
     return shape;
   }
 
   static fromShape(shape: FerryErrorShape): FerryError {
-    return new FerryError(
-      shape.code,
-      shape.message,
-      shape.replyCode === undefined
-        ? { retryable: shape.retryable }
-        : { retryable: shape.retryable, replyCode: shape.replyCode },
-    );
+    const options: FerryErrorOptions = { retryable: shape.retryable };
+    if (shape.replyCode !== undefined) options.replyCode = shape.replyCode;
+    if (shape.details !== undefined) options.details = shape.details;
+    return new FerryError(shape.code, shape.message, options);
   }
 }
 

@@ -42,6 +42,8 @@ export function defaultPort(scheme: UrlScheme): number {
   return SCHEME_INFO[scheme].port;
 }
 
+const NO_QUERIES = 'queries and fragments are not supported; percent-encode "?" and "#" in names';
+
 function invalid(url: string, why: string): FerryError {
   return new FerryError('INVALID_INPUT', `Invalid URL "${redactUrl(url)}": ${why}`);
 }
@@ -101,6 +103,7 @@ function parseFilePath(url: string, afterScheme: string): string {
     rest = slash < 0 ? '/' : rest.slice(slash);
   }
   if (!rest.startsWith('/')) throw invalid(url, 'a file URL needs an absolute path');
+  if (/[?#]/.test(rest)) throw invalid(url, NO_QUERIES);
   const path = decode(url, rest, 'path');
   // file:///C:/Users → C:/Users
   return /^\/[A-Za-z]:([/\\]|$)/.test(path) ? path.slice(1) : path;
@@ -125,9 +128,9 @@ export function parseFerryUrl(url: string): FerryUrl {
   const pathStart = afterSlashes.search(/[/?#]/);
   const authority = pathStart < 0 ? afterSlashes : afterSlashes.slice(0, pathStart);
   const pathPart = pathStart < 0 ? '' : afterSlashes.slice(pathStart);
-  if (pathPart.startsWith('?') || pathPart.startsWith('#')) {
-    throw invalid(url, 'queries and fragments are not supported; percent-encode "?" and "#" in names');
-  }
+  // Anywhere in the path, not only right after the host: a raw "?" or "#"
+  // would otherwise become part of a name, unlike in any other URL parser.
+  if (/[?#]/.test(pathPart)) throw invalid(url, NO_QUERIES);
 
   // The last "@" ends the user info, so an unencoded "@" in a password still works.
   const at = authority.lastIndexOf('@');

@@ -7,6 +7,10 @@ with the same engines as the Ferry app.
 
 Commands:
   ls URL              list a folder
+  get URL [LOCAL]     download a file (to LOCAL, a file or folder; default:
+                      the current folder), via NAME.ferrypart renamed when
+                      complete and checked
+  put LOCAL URL       upload a file (a URL ending in / names the folder)
 
 URLs:
   ftp://[user[:password]@]host[:port]/path     plain FTP
@@ -15,13 +19,27 @@ URLs:
   sftp://...                                   SFTP over SSH
   tftp://host[:port]/file                      TFTP
   file:///path                                 the local disk
-  Percent-encode special characters in names; put IPv6 addresses in
-  brackets (sftp://[::1]:2222/). The password may also come from
-  FERRY_PASSWORD.
+  Paths are absolute; with no path the command works in the folder the
+  session starts in, and /~/NAME means NAME inside it. Percent-encode
+  special characters in names; put IPv6 addresses in brackets
+  (sftp://[::1]:2222/). The password may also come from FERRY_PASSWORD.
 
 Options:
   -a, --all           ls: include hidden entries
+  -c, --continue      get/put: resume a partial transfer
       --json          print one JSON object on stdout instead of text
+                      (transfers: files, bytes, seconds, verified)
+  -v, --verbose       print the session's commands and replies on stderr
+      --active        FTP: active mode (default passive)
+      --trust-fingerprint FP
+                      FTPS: accept the certificate with this SHA-256
+                      fingerprint; SFTP: accept this SHA256:... host key
+  -i, --identity FILE SFTP: private key file
+      --accept-new-host-key
+                      SFTP: store an unknown host key (a changed key is
+                      always refused)
+      --blksize N, --windowsize N, --timeout S
+                      TFTP options (RFC 2348, 7440, 2349)
   -h, --help          show this help
   -V, --version       show the version
 

@@ -2,28 +2,31 @@ import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { FerryError } from '../../shared/errors.js';
 import { ls } from './commands/ls.js';
+import { get, put } from './commands/transfer.js';
 import { EXIT, exitCodeFor } from './exitCodes.js';
 import { HELP } from './help.js';
+import { connectOptionsFrom, OPTION_SPEC } from './options.js';
 import type { CliOutput } from './output.js';
+import type { CliContext } from './session.js';
+
+function usage(message: string): FerryError {
+  return new FerryError('INVALID_INPUT', `${message}; see ferry --help`);
+}
 
 /**
  * Runs one `ferry` invocation and returns its exit code. Errors are printed
- * as `ferry: message` on stderr (or as JSON with --json), never as a stack.
+ * as `ferry: message` on stderr (and as JSON on stdout with --json), never
+ * as a stack trace.
  */
-export async function runCli(argv: readonly string[], output: CliOutput): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  output: CliOutput,
+  env: NodeJS.ProcessEnv = process.env,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-        json: { type: 'boolean' },
-        all: { type: 'boolean', short: 'a' },
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTION_SPEC });
   } catch (error) {
     output.err(`ferry: ${error instanceof Error ? error.message : String(error)}\nTry "ferry --help".\n`);
     return EXIT.usage;
@@ -37,22 +40,42 @@ export async function runCli(argv: readonly string[], output: CliOutput): Promis
     output.out(`ferry ${version}\n`);
     return EXIT.ok;
   }
-  const [command, ...rest] = positionals;
+  const [command, ...args] = positionals;
   const json = values.json ?? false;
   try {
+    const context: CliContext = {
+      output,
+      connect: connectOptionsFrom(values, env),
+      verbose: values.verbose ?? false,
+      signal,
+    };
+    const transfer = { resume: values.continue ?? false, json };
     switch (command) {
       case undefined:
         output.err(`ferry: no command given\n\n${HELP}`);
         return EXIT.usage;
       case 'ls': {
-        if (rest.length !== 1 || rest[0] === undefined) {
-          throw new FerryError('INVALID_INPUT', 'ls takes exactly one URL, e.g. ferry ls file:///tmp');
+        const [url, extra] = args;
+        if (url === undefined || extra !== undefined) throw usage('ls takes one URL, e.g. ferry ls file:///tmp');
+        await ls(url, { all: values.all ?? false, json }, context);
+        return EXIT.ok;
+      }
+      case 'get': {
+        const [url, local, extra] = args;
+        if (url === undefined || extra !== undefined) throw usage('get takes a URL and an optional local path');
+        await get(url, local, transfer, context);
+        return EXIT.ok;
+      }
+      case 'put': {
+        const [local, url, extra] = args;
+        if (local === undefined || url === undefined || extra !== undefined) {
+          throw usage('put takes a local file and a URL');
         }
-        await ls(rest[0], { all: values.all ?? false, json }, output);
+        await put(local, url, transfer, context);
         return EXIT.ok;
       }
       default:
-        throw new FerryError('INVALID_INPUT', `unknown command "${command}"; see ferry --help`);
+        throw usage(`unknown command "${command}"`);
     }
   } catch (error) {
     const ferryError =

@@ -23,7 +23,8 @@ export function isTrustedSender(sender: SenderInfo, appUrl: string): boolean {
   }
   if (frame.protocol !== app.protocol) return false;
   // file: URLs have an opaque origin ("null"), so compare the path of the
-  // packaged index.html instead.
-  if (app.protocol === 'file:') return frame.pathname === app.pathname;
+  // packaged index.html instead, and the host: file://server/... is a
+  // network share on Windows, not the app's own file.
+  if (app.protocol === 'file:') return frame.host === app.host && frame.pathname === app.pathname;
   return frame.origin === app.origin;
 }

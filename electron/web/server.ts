@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve as resolvePath, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FerryServices } from '../ipc/services.js';
 import { checkRequest, readCookie, type GateVerdict } from './gate.js';
@@ -135,7 +135,9 @@ function attachSocket(socket: WebSocket, services: FerryServices): void {
  */
 export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const rendererFolder = normalize(options.rendererFolder);
+  // resolve, not normalize: it drops a trailing separator, which would
+  // otherwise make the containment check in serveFile refuse every file.
+  const rendererFolder = resolvePath(options.rendererFolder);
   let port = 0;
 
   const server: Server = createServer((request, response) => {

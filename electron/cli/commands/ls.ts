@@ -1,10 +1,7 @@
 import { sortEntries, type FileEntry } from '../../../shared/entries.js';
-import { FerryError } from '../../../shared/errors.js';
 import { formatTime } from '../../../shared/format.js';
 import { displayName } from '../../../shared/names.js';
-import { parseFerryUrl } from '../../../shared/url.js';
-import { LocalFileSystem } from '../../core/local/localFileSystem.js';
-import type { CliOutput } from '../output.js';
+import { remotePathOf, withRemote, type CliContext } from '../session.js';
 
 export interface LsOptions {
   all: boolean;
@@ -35,20 +32,19 @@ function formatLine(entry: FileEntry, sizeWidth: number): string {
 }
 
 /** `ferry ls URL`: lists a folder, folders first, then by name. */
-export async function ls(url: string, options: LsOptions, output: CliOutput): Promise<void> {
-  const target = parseFerryUrl(url);
-  if (target.protocol !== 'file') {
-    throw new FerryError('UNSUPPORTED', `${target.scheme}:// is not available in this version of Ferry`);
-  }
-  const listing = await new LocalFileSystem().list(target.path);
-  const shown = sortEntries(options.all ? listing.entries : listing.entries.filter((e) => !e.hidden), {
-    key: 'name',
-    direction: 'ascending',
+export async function ls(url: string, options: LsOptions, context: CliContext): Promise<void> {
+  await withRemote(url, context, async (remote, target) => {
+    const path = remotePathOf(target, remote);
+    const entries = await remote.list(path, context.signal);
+    const shown = sortEntries(options.all ? entries : entries.filter((e) => !e.hidden), {
+      key: 'name',
+      direction: 'ascending',
+    });
+    if (options.json) {
+      context.output.out(`${JSON.stringify({ path, entries: shown })}\n`);
+      return;
+    }
+    const sizeWidth = Math.max(1, ...shown.map((e) => String(e.size).length));
+    context.output.out(shown.map((e) => `${formatLine(e, sizeWidth)}\n`).join(''));
   });
-  if (options.json) {
-    output.out(`${JSON.stringify({ path: listing.path, entries: shown })}\n`);
-    return;
-  }
-  const sizeWidth = Math.max(1, ...shown.map((e) => String(e.size).length));
-  output.out(shown.map((e) => `${formatLine(e, sizeWidth)}\n`).join(''));
 }

@@ -44,6 +44,11 @@ function errnoOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/** A table lookup that ignores inherited keys, so a code like "toString" is just unknown. */
+function lookup<T>(table: Record<string, T>, errno: string | undefined): T | undefined {
+  return errno !== undefined && Object.hasOwn(table, errno) ? table[errno] : undefined;
+}
+
 /**
  * Turns an error from `node:fs` into a FerryError whose message names the
  * path and says what went wrong in words, e.g.
@@ -52,9 +57,7 @@ function errnoOf(error: unknown): string | undefined {
 export function fromNodeError(error: unknown, action: string, path: string): FerryError {
   if (error instanceof FerryError) return error;
   const errno = errnoOf(error);
-  const code = (errno === undefined ? undefined : CODE_BY_ERRNO[errno]) ?? 'LOCAL_IO';
-  const reason =
-    (errno === undefined ? undefined : REASON_BY_ERRNO[errno]) ??
-    (error instanceof Error ? error.message : String(error));
+  const code = lookup(CODE_BY_ERRNO, errno) ?? 'LOCAL_IO';
+  const reason = lookup(REASON_BY_ERRNO, errno) ?? (error instanceof Error ? error.message : String(error));
   return new FerryError(code, `Cannot ${action} "${path}": ${reason}`, { cause: error });
 }

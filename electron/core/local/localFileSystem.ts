@@ -1,22 +1,15 @@
-import type { Dirent, Stats } from 'node:fs';
-import { lstat, mkdir, readdir, readlink, rename, rm, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, parse, resolve, sep } from 'node:path';
-import type { EntryType, FileEntry, FolderListing } from '../../../shared/entries.js';
+import type { FileEntry, FolderListing } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
 import { unsafeNameReason } from '../../../shared/names.js';
-import { formatPermissions } from '../../../shared/permissions.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
+import { describeEntry, entryTypeOf } from './describeEntry.js';
 
 /** How many `lstat` calls run at once while listing: fast on big folders, gentle on file handles. */
 const STAT_CONCURRENCY = 64;
-
-function typeOf(stats: Stats | Dirent): EntryType {
-  if (stats.isDirectory()) return 'directory';
-  if (stats.isFile()) return 'file';
-  if (stats.isSymbolicLink()) return 'symlink';
-  return 'other';
-}
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -65,40 +58,19 @@ export class LocalFileSystem {
   }
 
   private async describe(folder: string, dirent: Dirent): Promise<FileEntry> {
-    const full = join(folder, dirent.name);
-    const entry: FileEntry = {
-      name: dirent.name,
-      type: typeOf(dirent),
-      size: 0,
-      modified: null,
-      permissions: null,
-      hidden: dirent.name.startsWith('.'),
-    };
     try {
-      const info = await lstat(full);
-      entry.type = typeOf(info);
-      entry.size = info.isFile() ? info.size : 0;
-      entry.modified = info.mtimeMs;
-      entry.permissions = formatPermissions(info.mode);
+      return await describeEntry(join(folder, dirent.name), dirent.name);
     } catch {
       // Vanished between readdir and lstat, or unreadable: list what we know.
-      return entry;
+      return {
+        name: dirent.name,
+        type: entryTypeOf(dirent),
+        size: 0,
+        modified: null,
+        permissions: null,
+        hidden: dirent.name.startsWith('.'),
+      };
     }
-    if (entry.type === 'symlink') {
-      try {
-        entry.linkTarget = await readlink(full);
-      } catch {
-        // An unreadable link still lists; it just shows no target.
-      }
-      try {
-        const target = await stat(full);
-        entry.linkTargetType = typeOf(target);
-        if (target.isFile()) entry.size = target.size;
-      } catch {
-        // Broken link: linkTargetType stays undefined.
-      }
-    }
-    return entry;
   }
 
   async mkdir(folder: string, name: string): Promise<void> {
@@ -126,7 +98,14 @@ export class LocalFileSystem {
       const sourceStats = await lstat(source).catch((error: unknown) => {
         throw fromNodeError(error, 'rename', source);
       });
-      if (existing.ino !== sourceStats.ino || existing.dev !== sourceStats.dev) {
+      // Same identity is not enough: a hard link is the same file under a
+      // second name, and rename(2) between two links does nothing at all. It
+      // is the same entry only if no entry is spelled exactly `to`.
+      const sameEntry =
+        existing.ino === sourceStats.ino &&
+        existing.dev === sourceStats.dev &&
+        !(await readdir(base).catch(() => [] as string[])).includes(to);
+      if (!sameEntry) {
         throw new FerryError('ALREADY_EXISTS', `Cannot rename "${source}": "${to}" already exists`);
       }
     }

@@ -35,3 +35,9 @@ export class MessageLog {
     return () => this.listeners.delete(listener);
   }
 }
+
+/** Where an engine writes its commands, replies and notices; a MessageLog bound to one session. */
+export type LogSink = (kind: LogKind, text: string) => void;
+
+/** A sink that drops everything, for callers that keep no log. */
+export const silentLog: LogSink = () => {};

@@ -1,0 +1,66 @@
+import { FerryError } from '../../shared/errors.js';
+import type { ConnectOptions } from '../core/remote/connectOptions.js';
+
+/** The command-line options every command may take, as parsed by node:util's parseArgs. */
+export const OPTION_SPEC = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  all: { type: 'boolean', short: 'a' },
+  continue: { type: 'boolean', short: 'c' },
+  active: { type: 'boolean' },
+  'trust-fingerprint': { type: 'string' },
+  identity: { type: 'string', short: 'i' },
+  'accept-new-host-key': { type: 'boolean' },
+  blksize: { type: 'string' },
+  windowsize: { type: 'string' },
+  timeout: { type: 'string' },
+} as const;
+
+export interface CliValues {
+  json?: boolean;
+  verbose?: boolean;
+  all?: boolean;
+  continue?: boolean;
+  active?: boolean;
+  'trust-fingerprint'?: string;
+  identity?: string;
+  'accept-new-host-key'?: boolean;
+  blksize?: string;
+  windowsize?: string;
+  timeout?: string;
+}
+
+function integerOption(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^[0-9]+$/.test(text) || value < min || value > max) {
+    throw new FerryError('INVALID_INPUT', `--${name} must be a whole number from ${min} to ${max}, not "${text}"`);
+  }
+  return value;
+}
+
+/** Maps the command line to the options the engines take. */
+export function connectOptionsFrom(values: CliValues, env: NodeJS.ProcessEnv): ConnectOptions {
+  const options: ConnectOptions = {
+    ftp: { mode: values.active ? 'active' : 'passive' },
+    sftp: { acceptNewHostKey: values['accept-new-host-key'] ?? false },
+    tftp: {},
+  };
+  if (env.FERRY_PASSWORD !== undefined) options.password = env.FERRY_PASSWORD;
+  if (env.FERRY_HOME) options.dataFolder = env.FERRY_HOME;
+  const fingerprint = values['trust-fingerprint'];
+  if (fingerprint !== undefined) {
+    options.ftp = { ...options.ftp, trustFingerprint: fingerprint };
+    options.sftp = { ...options.sftp, trustFingerprint: fingerprint };
+  }
+  if (values.identity !== undefined) options.sftp = { ...options.sftp, identityFile: values.identity };
+  const blksize = integerOption('blksize', values.blksize, 8, 65464);
+  const windowsize = integerOption('windowsize', values.windowsize, 1, 65535);
+  const timeout = integerOption('timeout', values.timeout, 1, 255);
+  if (blksize !== undefined) options.tftp = { ...options.tftp, blksize };
+  if (windowsize !== undefined) options.tftp = { ...options.tftp, windowsize };
+  if (timeout !== undefined) options.tftp = { ...options.tftp, timeout };
+  return options;
+}

@@ -1,0 +1,28 @@
+import { Transform } from 'node:stream';
+import { FerryError } from '../../../shared/errors.js';
+
+/** A pass-through stream that reports how many bytes went by in each chunk. */
+export function countBytes(onChunk: (bytes: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      onChunk(chunk.length);
+      callback(null, chunk);
+    },
+  });
+}
+
+/** The error every engine rejects with when its AbortSignal fires. */
+export function canceledError(): FerryError {
+  return new FerryError('CANCELED', 'The operation was canceled');
+}
+
+/** Turns a failure caused by `signal` aborting into CANCELED; leaves others alone. */
+export function rethrowIfAborted(error: unknown, signal: AbortSignal | undefined): void {
+  if (error instanceof FerryError) throw error;
+  if (signal?.aborted) throw canceledError();
+}
+
+/** Throws CANCELED right away when the signal has already fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw canceledError();
+}

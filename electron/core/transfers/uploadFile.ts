@@ -1,0 +1,79 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { FerryError } from '../../../shared/errors.js';
+import { fromNodeError } from '../errors/fromNodeError.js';
+import type { RemoteFileSystem } from '../remote/remoteFileSystem.js';
+
+export interface UploadFileOptions {
+  /** Continue after what the server already has, when the engine can. */
+  resume?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (bytes: number, total: number) => void;
+  /** Give the remote file the local modification time, where the server allows. Default true. */
+  keepModified?: boolean;
+}
+
+export interface UploadResult {
+  transferred: number;
+  size: number;
+  verified: 'size' | 'none';
+}
+
+/**
+ * Uploads one local file, resuming after the server's copy when asked, and
+ * checks the size the server ends up with.
+ */
+export async function uploadFile(
+  remote: RemoteFileSystem,
+  source: string,
+  remotePath: string,
+  options: UploadFileOptions = {},
+): Promise<UploadResult> {
+  let size: number;
+  let modified: Date;
+  try {
+    const info = await stat(source);
+    if (!info.isFile()) throw new FerryError('INVALID_INPUT', `"${source}" is not a file`);
+    size = info.size;
+    modified = info.mtime;
+  } catch (error) {
+    throw fromNodeError(error, 'read', source);
+  }
+
+  let offset = 0;
+  if ((options.resume ?? false) && remote.capabilities.resumeUpload && remote.capabilities.stat) {
+    const existing = await remote.stat(remotePath, options.signal).catch((error: unknown) => {
+      if (error instanceof FerryError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    });
+    // A remote copy longer than ours is not a prefix of it: start over.
+    if (existing && existing.type === 'file' && existing.size <= size) offset = existing.size;
+  }
+
+  const transferred =
+    offset === size && offset > 0
+      ? 0
+      : await remote.upload(createReadStream(source, { start: offset }), remotePath, {
+          offset,
+          size,
+          signal: options.signal,
+          onProgress: (bytes) => options.onProgress?.(bytes, size),
+        });
+
+  let verified: UploadResult['verified'] = 'none';
+  if (remote.capabilities.stat) {
+    const after = await remote.stat(remotePath, options.signal);
+    if (after.size !== size) {
+      throw new FerryError(
+        'VERIFY_FAILED',
+        `The server has ${after.size} bytes of "${remotePath}" after the upload, expected ${size}`,
+        { retryable: after.size < size, details: { expectedSize: size, actualSize: after.size } },
+      );
+    }
+    verified = 'size';
+  }
+  if ((options.keepModified ?? true) && remote.capabilities.setModified) {
+    await remote.setModified(remotePath, modified, options.signal);
+  }
+  return { transferred, size, verified };
+}
