@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalDisk } from '../../../../electron/core/local/localDisk.js';
+import type { UploadOptions } from '../../../../electron/core/remote/remoteFileSystem.js';
+import { uploadFile } from '../../../../electron/core/transfers/uploadFile.js';
+
+/** A "server" that silently drops the last byte of every upload. */
+class LossyDisk extends LocalDisk {
+  override async upload(source: Readable, path: string, options: UploadOptions = {}): Promise<number> {
+    const sent = await super.upload(source, path, options);
+    const size = (await stat(path)).size;
+    await writeFile(path, (await readFile(path)).subarray(0, size - 1));
+    return sent;
+  }
+}
+
+let folder: string;
+let source: string;
+let remotePath: string;
+let content: Buffer;
+const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+beforeEach(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'ferry-upload-'));
+  source = join(folder, 'site.tar');
+  remotePath = join(folder, 'uploaded.tar');
+  content = randomBytes(200_000);
+  await writeFile(source, content);
+  const when = new Date('2022-02-03T04:05:06Z');
+  await utimes(source, when, when);
+});
+
+afterEach(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe('uploadFile', () => {
+  it('uploads, checks the size on the server and keeps the modification time', async () => {
+    const result = await uploadFile(new LocalDisk(folder), source, remotePath);
+    expect(result).toEqual({ transferred: content.length, size: content.length, verified: 'size' });
+    expect(sha(await readFile(remotePath))).toBe(sha(content));
+    expect((await stat(remotePath)).mtime.toISOString()).toBe('2022-02-03T04:05:06.000Z');
+  });
+
+  it.each([1, 100_000, 199_999, 200_000])('resumes after %i bytes the server already has', async (length) => {
+    await writeFile(remotePath, content.subarray(0, length));
+    const result = await uploadFile(new LocalDisk(folder), source, remotePath, { resume: true });
+    expect(result.transferred).toBe(content.length - length);
+    expect(sha(await readFile(remotePath))).toBe(sha(content));
+  });
+
+  it('starts over when the server copy is longer than the local file', async () => {
+    await writeFile(remotePath, randomBytes(300_000));
+    const result = await uploadFile(new LocalDisk(folder), source, remotePath, { resume: true });
+    expect(result.transferred).toBe(content.length);
+    expect(sha(await readFile(remotePath))).toBe(sha(content));
+  });
+
+  it('reports VERIFY_FAILED when the server ends up with a different size', async () => {
+    await expect(uploadFile(new LossyDisk(folder), source, remotePath)).rejects.toMatchObject({
+      code: 'VERIFY_FAILED',
+      retryable: true,
+      details: { expectedSize: content.length, actualSize: content.length - 1 },
+    });
+  });
+
+  it('refuses a missing or non-file source with a clear error', async () => {
+    await expect(uploadFile(new LocalDisk(folder), join(folder, 'nope'), remotePath)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(uploadFile(new LocalDisk(folder), folder, remotePath)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+  });
+
+  it('hashes like the local crypto module does', async () => {
+    expect(await new LocalDisk(folder).hash(source, 'sha256')).toBe(sha(content));
+  });
+});
