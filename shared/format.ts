@@ -6,7 +6,9 @@ export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   let value = bytes / 1024;
   let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
+  // Compare the rounded value, so 1048575 bytes reads "1.0 MiB", not "1024 KiB".
+  const shown = (v: number): number => Number(v.toFixed(v < 10 ? 1 : 0));
+  while (shown(value) >= 1024 && unit < UNITS.length - 1) {
     value /= 1024;
     unit += 1;
   }

@@ -50,7 +50,9 @@ function invalid(url: string, why: string): FerryError {
 
 /** Hides the password of a URL so it can be shown in errors and logs. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^/@]*?:)[^/]*@/i, '$1***@');
+  // Greedy up to the last "@": a password may hold "/" or "@" unencoded.
+  // Hiding a little too much (never too little) is the right failure here.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*:).*@/i, '$1***@');
 }
 
 function decode(url: string, part: string, what: string): string {

@@ -5,9 +5,17 @@ import { shell, type WebContents } from 'electron';
  * links open in the system browser instead), no permission grants.
  */
 export function lockDownWebContents(contents: WebContents, appUrl: string): void {
-  const appOrigin = new URL(appUrl).origin;
+  const app = new URL(appUrl);
+  // Every file: URL shares the opaque origin "null", so for the packaged app
+  // only the app's own page counts as staying on the app.
+  const isApp = (url: string): boolean => {
+    const target = new URL(url);
+    return app.protocol === 'file:'
+      ? target.protocol === 'file:' && target.host === app.host && target.pathname === app.pathname
+      : target.origin === app.origin;
+  };
   contents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== appOrigin) event.preventDefault();
+    if (!isApp(url)) event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
     if (/^https?:\/\//i.test(url)) void shell.openExternal(url);

@@ -1,0 +1,167 @@
+import { describe, it, expect } from 'vitest';
+import {
+  checkRequest,
+  isAllowedHost,
+  isAllowedOrigin,
+  isLoopbackAddress,
+  readCookie,
+  tokenMatches,
+  type GateRequest,
+} from '../../../electron/web/gate.js';
+
+const PORT = 43210;
+const TOKEN = 'tok_abcdefghijklmnopqrstuvwx';
+
+/** A request that passes the gate; each test breaks one thing. */
+function good(overrides: Partial<GateRequest> = {}): GateRequest {
+  return {
+    remoteAddress: '127.0.0.1',
+    host: `127.0.0.1:${PORT}`,
+    origin: undefined,
+    queryToken: TOKEN,
+    cookieToken: null,
+    requireOrigin: false,
+    ...overrides,
+  };
+}
+
+describe('isLoopbackAddress', () => {
+  it.each(['127.0.0.1', '127.5.6.7', '127.255.255.254', '::1', '::ffff:127.0.0.1', '::ffff:127.1.2.3'])(
+    '%s is loopback',
+    (address) => {
+      expect(isLoopbackAddress(address)).toBe(true);
+    },
+  );
+
+  it.each([
+    '10.0.0.1',
+    '192.168.1.1',
+    '0.0.0.0',
+    '128.0.0.1',
+    '::ffff:10.0.0.1',
+    '::ffff:192.168.0.1',
+    'fe80::1',
+    '::',
+    '::2',
+    '127.0.0.1.evil',
+    '127.evil',
+    'localhost',
+    '',
+    undefined,
+  ])('%j is not loopback', (address) => {
+    expect(isLoopbackAddress(address)).toBe(false);
+  });
+});
+
+describe('isAllowedHost and isAllowedOrigin', () => {
+  it('accept 127.0.0.1 and localhost on our port only', () => {
+    expect(isAllowedHost(`127.0.0.1:${PORT}`, PORT)).toBe(true);
+    expect(isAllowedHost(`LOCALHOST:${PORT}`, PORT)).toBe(true);
+    expect(isAllowedHost('127.0.0.1', PORT)).toBe(false);
+    expect(isAllowedHost(`127.0.0.1:${PORT + 1}`, PORT)).toBe(false);
+    expect(isAllowedHost(`evil.example:${PORT}`, PORT)).toBe(false);
+    expect(isAllowedHost(`127.0.0.1:${PORT}.evil.example`, PORT)).toBe(false);
+    expect(isAllowedHost(undefined, PORT)).toBe(false);
+    expect(isAllowedOrigin(`http://127.0.0.1:${PORT}`, PORT)).toBe(true);
+    expect(isAllowedOrigin(`http://localhost:${PORT}`, PORT)).toBe(true);
+    expect(isAllowedOrigin(`https://127.0.0.1:${PORT}`, PORT)).toBe(false);
+    expect(isAllowedOrigin(`http://127.0.0.1:${PORT}/`, PORT)).toBe(false);
+    expect(isAllowedOrigin('null', PORT)).toBe(false);
+    expect(isAllowedOrigin(undefined, PORT)).toBe(false);
+  });
+});
+
+describe('tokenMatches and readCookie', () => {
+  it('matches only the exact token', () => {
+    expect(tokenMatches(TOKEN, TOKEN)).toBe(true);
+    expect(tokenMatches(`${TOKEN}x`, TOKEN)).toBe(false);
+    expect(tokenMatches(TOKEN.slice(1), TOKEN)).toBe(false);
+    expect(tokenMatches(TOKEN.toUpperCase(), TOKEN)).toBe(false);
+    expect(tokenMatches('', TOKEN)).toBe(false);
+    expect(tokenMatches(null, TOKEN)).toBe(false);
+    expect(tokenMatches(undefined, TOKEN)).toBe(false);
+  });
+
+  it('reads one cookie by exact name', () => {
+    expect(readCookie('a=1; ferry_token=abc; b=2', 'ferry_token')).toBe('abc');
+    expect(readCookie('ferry_token=abc', 'ferry_token')).toBe('abc');
+    expect(readCookie('x_ferry_token=abc', 'ferry_token')).toBeNull();
+    expect(readCookie('a=1', 'ferry_token')).toBeNull();
+    expect(readCookie(undefined, 'ferry_token')).toBeNull();
+    expect(readCookie('ferry_token=a=b', 'ferry_token')).toBe('a=b');
+  });
+});
+
+describe('checkRequest', () => {
+  it('allows a loopback request with our Host and the token in the query', () => {
+    expect(checkRequest(good(), PORT, TOKEN)).toEqual({ allowed: true });
+    expect(checkRequest(good({ host: `localhost:${PORT}`, remoteAddress: '::1' }), PORT, TOKEN)).toEqual({
+      allowed: true,
+    });
+  });
+
+  it('accepts the token from the cookie instead of the query', () => {
+    expect(checkRequest(good({ queryToken: null, cookieToken: TOKEN }), PORT, TOKEN)).toEqual({ allowed: true });
+    expect(checkRequest(good({ queryToken: 'wrong', cookieToken: TOKEN }), PORT, TOKEN)).toEqual({ allowed: true });
+  });
+
+  it.each(['10.0.0.1', '192.168.1.1', '::ffff:10.0.0.1', 'fe80::1', undefined])(
+    'refuses the peer %j with 403 even with the token',
+    (remoteAddress) => {
+      const verdict = checkRequest(good({ remoteAddress }), PORT, TOKEN);
+      expect(verdict).toMatchObject({ allowed: false, status: 403 });
+      if (!verdict.allowed) expect(verdict.reason).toContain('this machine');
+    },
+  );
+
+  it.each([`evil.example:${PORT}`, `127.0.0.1:${PORT + 1}`, '127.0.0.1', `[::1]:${PORT}`, '', undefined])(
+    'refuses the Host %j with 403 (DNS rebinding)',
+    (host) => {
+      const verdict = checkRequest(good({ host }), PORT, TOKEN);
+      expect(verdict).toMatchObject({ allowed: false, status: 403 });
+      if (!verdict.allowed) expect(verdict.reason).toContain('Host');
+    },
+  );
+
+  it.each(['http://evil.example', `http://127.0.0.1:${PORT + 1}`, 'null', `https://localhost:${PORT}`, ''])(
+    'refuses the Origin %j with 403',
+    (origin) => {
+      const verdict = checkRequest(good({ origin }), PORT, TOKEN);
+      expect(verdict).toMatchObject({ allowed: false, status: 403 });
+      if (!verdict.allowed) expect(verdict.reason).toContain('Origin');
+    },
+  );
+
+  it('allows our own Origin', () => {
+    expect(checkRequest(good({ origin: `http://127.0.0.1:${PORT}` }), PORT, TOKEN)).toEqual({ allowed: true });
+  });
+
+  it('refuses a WebSocket without an Origin with 403, and allows it with ours', () => {
+    expect(checkRequest(good({ requireOrigin: true }), PORT, TOKEN)).toMatchObject({ allowed: false, status: 403 });
+    expect(checkRequest(good({ requireOrigin: true, origin: `http://localhost:${PORT}` }), PORT, TOKEN)).toEqual({
+      allowed: true,
+    });
+  });
+
+  it('refuses a missing or wrong token with 401', () => {
+    for (const tokens of [
+      { queryToken: null, cookieToken: null },
+      { queryToken: 'wrong', cookieToken: null },
+      { queryToken: null, cookieToken: 'wrong' },
+      { queryToken: '', cookieToken: '' },
+    ]) {
+      const verdict = checkRequest(good(tokens), PORT, TOKEN);
+      expect(verdict).toMatchObject({ allowed: false, status: 401 });
+      if (!verdict.allowed) expect(verdict.reason).toContain('token');
+    }
+  });
+
+  it('checks the peer and Host before the token, so a stranger learns nothing about it', () => {
+    expect(checkRequest(good({ remoteAddress: '10.0.0.1', queryToken: null }), PORT, TOKEN)).toMatchObject({
+      status: 403,
+    });
+    expect(checkRequest(good({ host: 'evil.example', queryToken: null }), PORT, TOKEN)).toMatchObject({
+      status: 403,
+    });
+  });
+});
