@@ -17,7 +17,7 @@ interface Summary {
   files: number;
   bytes: number;
   seconds: number;
-  verified: 'size' | 'none';
+  verified: string;
 }
 
 function report(summary: Summary, options: TransferOptions, context: CliContext, what: string): void {

@@ -5,7 +5,10 @@ import type { FileEntry } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
 import type { RemoteFileSystem } from '../remote/remoteFileSystem.js';
+import type { HashAlgorithm } from '../remote/remoteFileSystem.js';
 import { openPartial, partialPathFor } from './partialFile.js';
+import type { Throttle } from './throttle.js';
+import { checkHash, type HashCheck } from './verify.js';
 
 export interface DownloadFileOptions {
   /** Continue an existing partial download instead of starting over. */
@@ -14,6 +17,10 @@ export interface DownloadFileOptions {
   onProgress?: (bytes: number, total: number | null) => void;
   /** Give the local file the remote modification time. Default true. */
   keepModified?: boolean;
+  /** A hash the finished file must have, checked before it gets its final name. */
+  hashCheck?: HashCheck;
+  /** The download direction's speed limit. */
+  throttle?: Throttle;
 }
 
 export interface DownloadResult {
@@ -21,8 +28,8 @@ export interface DownloadResult {
   transferred: number;
   /** Final size of the file. */
   size: number;
-  /** How the file was checked: 'size' when the server told us its size. */
-  verified: 'size' | 'none';
+  /** How the file was checked: a hash algorithm, 'size' when only the server's size, or 'none'. */
+  verified: HashAlgorithm | 'size' | 'none';
 }
 
 /**
@@ -59,7 +66,7 @@ export async function downloadFile(
       transferred = await remote.download(remotePath, output, {
         offset,
         signal: options.signal,
-        onProgress: (bytes) => options.onProgress?.(bytes, expected),
+        onProgress: (bytes, total) => options.onProgress?.(bytes, expected ?? total ?? null),
       });
     } else {
       transferred = 0;
@@ -84,6 +91,7 @@ export async function downloadFile(
       { retryable: size < expected, details: { expectedSize: expected, actualSize: size } },
     );
   }
+  if (options.hashCheck) await checkHash(partialPath, options.hashCheck, remotePath, options.signal);
   try {
     // Flush to disk before the rename makes the file official.
     const handle = await open(partialPath, 'r+');
@@ -96,5 +104,6 @@ export async function downloadFile(
   } catch (error) {
     throw fromNodeError(error, 'finish the download to', target);
   }
-  return { transferred, size, verified: expected === null ? 'none' : 'size' };
+  const verified = options.hashCheck?.algorithm ?? (expected === null ? 'none' : 'size');
+  return { transferred, size, verified };
 }

@@ -1,8 +1,11 @@
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { FerryError } from '../../../shared/errors.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
-import type { RemoteFileSystem } from '../remote/remoteFileSystem.js';
+import type { HashAlgorithm, RemoteFileSystem } from '../remote/remoteFileSystem.js';
+import type { Throttle } from './throttle.js';
+import { checkHash, type HashCheck } from './verify.js';
 
 export interface UploadFileOptions {
   /** Continue after what the server already has, when the engine can. */
@@ -11,12 +14,27 @@ export interface UploadFileOptions {
   onProgress?: (bytes: number, total: number) => void;
   /** Give the remote file the local modification time, where the server allows. Default true. */
   keepModified?: boolean;
+  /**
+   * Upload under this name beside the target and rename it into place when
+   * complete and checked, so a half-uploaded file never appears under the
+   * final name. Resume then continues the temporary file.
+   */
+  temporaryPath?: string;
+  /** A hash the server's copy must have (the server computes it; the expected value is the local file's). */
+  hashAlgorithm?: HashAlgorithm;
+  /** The upload direction's speed limit. */
+  throttle?: Throttle;
 }
 
 export interface UploadResult {
   transferred: number;
   size: number;
-  verified: 'size' | 'none';
+  verified: HashAlgorithm | 'size' | 'none';
+}
+
+function readFrom(source: string, offset: number, throttle: Throttle | undefined): Readable {
+  const stream = createReadStream(source, { start: offset });
+  return throttle ? stream.pipe(throttle.stream()) : stream;
 }
 
 /**
@@ -40,9 +58,10 @@ export async function uploadFile(
     throw fromNodeError(error, 'read', source);
   }
 
+  const writePath = options.temporaryPath ?? remotePath;
   let offset = 0;
   if ((options.resume ?? false) && remote.capabilities.resumeUpload && remote.capabilities.stat) {
-    const existing = await remote.stat(remotePath, options.signal).catch((error: unknown) => {
+    const existing = await remote.stat(writePath, options.signal).catch((error: unknown) => {
       if (error instanceof FerryError && error.code === 'NOT_FOUND') return null;
       throw error;
     });
@@ -53,7 +72,7 @@ export async function uploadFile(
   const transferred =
     offset === size && offset > 0
       ? 0
-      : await remote.upload(createReadStream(source, { start: offset }), remotePath, {
+      : await remote.upload(readFrom(source, offset, options.throttle), writePath, {
           offset,
           size,
           signal: options.signal,
@@ -62,7 +81,7 @@ export async function uploadFile(
 
   let verified: UploadResult['verified'] = 'none';
   if (remote.capabilities.stat) {
-    const after = await remote.stat(remotePath, options.signal);
+    const after = await remote.stat(writePath, options.signal);
     if (after.size !== size) {
       throw new FerryError(
         'VERIFY_FAILED',
@@ -72,6 +91,17 @@ export async function uploadFile(
     }
     verified = 'size';
   }
+  const algorithm = options.hashAlgorithm;
+  if (algorithm !== undefined) {
+    const check: HashCheck = {
+      algorithm,
+      source: 'server',
+      expected: () => remote.hash(writePath, algorithm, options.signal),
+    };
+    await checkHash(source, check, remotePath, options.signal);
+    verified = algorithm;
+  }
+  if (writePath !== remotePath) await remote.rename(writePath, remotePath, options.signal);
   if ((options.keepModified ?? true) && remote.capabilities.setModified) {
     await remote.setModified(remotePath, modified, options.signal);
   }

@@ -1,0 +1,131 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FileEntry } from '../../../shared/entries.js';
+import { FerryError } from '../../../shared/errors.js';
+import { displayName } from '../../../shared/names.js';
+import { joinRemote } from '../../../shared/remotePath.js';
+import { describeEntry } from '../local/describeEntry.js';
+import { fromNodeError } from '../errors/fromNodeError.js';
+import type { LogSink } from '../log/messageLog.js';
+import type { RemoteFileSystem } from '../remote/remoteFileSystem.js';
+import type { NewTransfer, TransferJob } from './job.js';
+import { caseCollisions, unsafeLocalNameReason } from './localNames.js';
+import { isCaseInsensitiveFolder } from './caseSensitivity.js';
+
+/**
+ * Expands one folder job by one level: creates the destination folder,
+ * lists the source folder and returns a job for each file and subfolder.
+ * Subfolders expand when their own job runs, so a deep tree of 100k files
+ * is never listed all at once.
+ *
+ * Remote names are untrusted: a name that could escape the destination
+ * (`..`, `a/b`, NUL), carries control characters, is reserved on Windows,
+ * or collides with another by case on a case-folding disk is skipped with
+ * UNSAFE_NAME in the log. Symlinks to folders are not followed (loops).
+ */
+export async function expandFolder(
+  job: TransferJob,
+  session: RemoteFileSystem,
+  log: LogSink,
+  signal: AbortSignal,
+): Promise<NewTransfer[]> {
+  return job.direction === 'download'
+    ? expandRemoteFolder(job, session, log, signal)
+    : expandLocalFolder(job, session, signal);
+}
+
+async function expandRemoteFolder(
+  job: TransferJob,
+  session: RemoteFileSystem,
+  log: LogSink,
+  signal: AbortSignal,
+): Promise<NewTransfer[]> {
+  if (!session.capabilities.list) {
+    throw new FerryError('UNSUPPORTED', `${session.protocol.toUpperCase()} cannot list folders`);
+  }
+  const entries = await session.list(job.remotePath, signal);
+  try {
+    await mkdir(job.localPath, { recursive: true });
+  } catch (error) {
+    throw fromNodeError(error, 'create folder', job.localPath);
+  }
+  const safe: FileEntry[] = [];
+  for (const entry of entries) {
+    if (entry.name === '.' || entry.name === '..') continue;
+    const reason = unsafeLocalNameReason(entry.name);
+    if (reason !== null) {
+      log('error', `UNSAFE_NAME: skipped "${displayName(entry.name)}" in ${job.remotePath}: ${reason}`);
+      continue;
+    }
+    safe.push(entry);
+  }
+  let usable = safe;
+  const colliding = caseCollisions(safe.map((e) => e.name));
+  if (colliding.size > 0 && (await isCaseInsensitiveFolder(job.localPath))) {
+    for (const name of colliding) {
+      log(
+        'error',
+        `UNSAFE_NAME: skipped "${displayName(name)}" in ${job.remotePath}: another name differs only by case`,
+      );
+    }
+    usable = safe.filter((e) => !colliding.has(e.name));
+  }
+  const children: NewTransfer[] = [];
+  for (const entry of usable) {
+    const isFolder = entry.type === 'directory';
+    if (entry.type === 'symlink' && entry.linkTargetType === 'directory') {
+      log('info', `Not following the folder link ${displayName(entry.name)} in ${job.remotePath}`);
+      continue;
+    }
+    if (entry.type === 'other') continue;
+    children.push({
+      site: job.site,
+      direction: 'download',
+      kind: isFolder ? 'folder' : 'file',
+      remotePath: joinRemote(job.remotePath, entry.name),
+      localPath: join(job.localPath, entry.name),
+      size: isFolder ? null : entry.size,
+    });
+  }
+  return children;
+}
+
+async function expandLocalFolder(
+  job: TransferJob,
+  session: RemoteFileSystem,
+  signal: AbortSignal,
+): Promise<NewTransfer[]> {
+  let names: string[];
+  try {
+    names = await readdir(job.localPath);
+  } catch (error) {
+    throw fromNodeError(error, 'list', job.localPath);
+  }
+  if (session.capabilities.mkdir) {
+    await session.mkdir(job.remotePath, signal).catch((error: unknown) => {
+      // An existing folder is fine: uploads merge into it.
+      if (!(error instanceof FerryError && error.code === 'ALREADY_EXISTS')) throw error;
+    });
+  }
+  const children: NewTransfer[] = [];
+  for (const name of names) {
+    const path = join(job.localPath, name);
+    let entry: FileEntry;
+    try {
+      entry = await describeEntry(path, name);
+    } catch {
+      continue; // vanished while listing
+    }
+    const isFolder = entry.type === 'directory';
+    if (!isFolder && entry.type !== 'file' && !(entry.type === 'symlink' && entry.linkTargetType === 'file')) continue;
+    children.push({
+      site: job.site,
+      direction: 'upload',
+      kind: isFolder ? 'folder' : 'file',
+      remotePath: joinRemote(job.remotePath, name),
+      localPath: path,
+      size: isFolder ? null : entry.size,
+    });
+  }
+  return children;
+}

@@ -1,0 +1,78 @@
+import { open, readFile, rename } from 'node:fs/promises';
+import { z } from 'zod';
+import { ferryErrorShapeSchema } from '../../../shared/errors.js';
+import type { TransferJob } from './job.js';
+
+const jobSchema = z.object({
+  id: z.string(),
+  site: z.string(),
+  direction: z.enum(['download', 'upload']),
+  kind: z.enum(['file', 'folder']),
+  remotePath: z.string(),
+  localPath: z.string(),
+  size: z.number().nullable(),
+  transferred: z.number(),
+  state: z.enum(['queued', 'running', 'paused', 'done', 'skipped', 'failed', 'canceled']),
+  attempts: z.number().int(),
+  notBefore: z.number().optional(),
+  error: ferryErrorShapeSchema.optional(),
+  verified: z.string().optional(),
+  expectedHash: z.string().optional(),
+  sourceModified: z.number().nullable().optional(),
+  sourceSize: z.number().nullable().optional(),
+  started: z.boolean().optional(),
+  parent: z.string().optional(),
+  added: z.number(),
+  finished: z.number().optional(),
+});
+
+const fileSchema = z.object({ version: z.literal(1), jobs: z.array(jobSchema) });
+
+/**
+ * The queue on disk (`queue.json` in Ferry's data folder). Written to a
+ * temporary file, synced and renamed over the old one, so a crash in the
+ * middle of a save leaves the previous queue intact, never half a file.
+ */
+export class QueueStore {
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly path: string,
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {}
+
+  /** The saved jobs, or none when there is no file yet. A damaged file is set aside, not trusted. */
+  async load(): Promise<TransferJob[]> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch {
+      return [];
+    }
+    try {
+      return fileSchema.parse(JSON.parse(text)).jobs;
+    } catch {
+      await rename(this.path, `${this.path}.damaged-${Date.now()}`).catch(() => {});
+      return [];
+    }
+  }
+
+  /** Saves a snapshot; saves are serialised so an older snapshot never lands after a newer one. */
+  save(jobs: readonly TransferJob[]): Promise<void> {
+    const text = JSON.stringify({ version: 1, jobs });
+    this.writing = this.writing.then(() => this.write(text)).catch(this.onError);
+    return this.writing;
+  }
+
+  private async write(text: string): Promise<void> {
+    const temporary = `${this.path}.tmp`;
+    const handle = await open(temporary, 'w', 0o600);
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, this.path);
+  }
+}

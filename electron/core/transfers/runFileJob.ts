@@ -1,0 +1,176 @@
+import { lstat, rename as renameLocal } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { FerryError } from '../../../shared/errors.js';
+import { joinRemote, remoteBaseName, remoteParent } from '../../../shared/remotePath.js';
+import type { RemoteFileSystem } from '../remote/remoteFileSystem.js';
+import { downloadFile } from './downloadFile.js';
+import type { TransferJob } from './job.js';
+import { numberedName } from './localNames.js';
+import type { FileFacts, OverwriteAction } from './overwrite.js';
+import { partialPathFor } from './partialFile.js';
+import type { Throttle } from './throttle.js';
+import { uploadFile } from './uploadFile.js';
+import { checkHash, chooseAlgorithm, parseExpectedHash, type HashCheck, type VerifyMode } from './verify.js';
+
+export interface FileJobContext {
+  /** Decides what to do when the destination exists. */
+  resolveConflict: (job: TransferJob, source: FileFacts, existing: FileFacts) => Promise<OverwriteAction>;
+  verify: VerifyMode;
+  keepModified: boolean;
+  /** Upload to a temporary name and rename when done (per site). */
+  atomicUpload: boolean;
+  throttle: { download: Throttle; upload: Throttle };
+  onProgress: (bytes: number, total: number | null) => void;
+}
+
+export type FileJobOutcome = { state: 'done'; verified: string; size: number } | { state: 'skipped'; reason: string };
+
+async function localFacts(path: string): Promise<FileFacts | null> {
+  try {
+    const info = await lstat(path);
+    return { size: info.size, modified: info.mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+async function remoteFacts(session: RemoteFileSystem, path: string, signal: AbortSignal): Promise<FileFacts | null> {
+  if (!session.capabilities.stat) return null;
+  try {
+    const entry = await session.stat(path, signal);
+    return { size: entry.size, modified: entry.modified };
+  } catch (error) {
+    if (error instanceof FerryError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+/**
+ * Runs one file job on a leased session: resolves an existing destination
+ * by the overwrite policy, works out whether a partial from an earlier
+ * attempt may be resumed (only when the source still has the size and time
+ * it had then), transfers with the chosen verification, and reports.
+ */
+export async function runFileJob(
+  job: TransferJob,
+  session: RemoteFileSystem,
+  context: FileJobContext,
+  signal: AbortSignal,
+): Promise<FileJobOutcome> {
+  return job.direction === 'download'
+    ? runDownload(job, session, context, signal)
+    : runUpload(job, session, context, signal);
+}
+
+function hashCheckFor(job: TransferJob, session: RemoteFileSystem, context: FileJobContext, signal: AbortSignal) {
+  if (job.expectedHash !== undefined) {
+    const expected = parseExpectedHash(job.expectedHash);
+    const check: HashCheck = {
+      algorithm: expected.algorithm,
+      source: 'user',
+      expected: () => Promise.resolve(expected.hex),
+    };
+    return check;
+  }
+  const algorithm = chooseAlgorithm(context.verify, session);
+  if (algorithm === null) return undefined;
+  const check: HashCheck = {
+    algorithm,
+    source: 'server',
+    expected: () => session.hash(job.remotePath, algorithm, signal),
+  };
+  return check;
+}
+
+async function runDownload(
+  job: TransferJob,
+  session: RemoteFileSystem,
+  context: FileJobContext,
+  signal: AbortSignal,
+): Promise<FileJobOutcome> {
+  const source = await remoteFacts(session, job.remotePath, signal);
+  // A partial from an earlier attempt is resumed only if the file it came from is unchanged.
+  const sameSource =
+    job.started === true &&
+    source !== null &&
+    source.size === (job.sourceSize ?? null) &&
+    source.modified === (job.sourceModified ?? null);
+  job.sourceSize = source?.size ?? null;
+  job.sourceModified = source?.modified ?? null;
+
+  let resume = sameSource || (job.started === true && source === null);
+  const existing = await localFacts(job.localPath);
+  if (existing) {
+    const action = await context.resolveConflict(job, source ?? { size: job.size, modified: null }, existing);
+    if (action === 'skip') return { state: 'skipped', reason: 'the file exists' };
+    if (action === 'rename') {
+      const folder = dirname(job.localPath);
+      const name = await numberedName(basename(job.localPath), async (candidate) => {
+        const path = join(folder, candidate);
+        return (await localFacts(path)) !== null || (await localFacts(partialPathFor(path))) !== null;
+      });
+      job.localPath = join(folder, name);
+    } else if (action === 'resume') {
+      // The existing file is an incomplete copy: continue it as our partial.
+      await renameLocal(job.localPath, partialPathFor(job.localPath));
+      resume = true;
+    }
+  }
+  job.started = true;
+  const result = await downloadFile(session, job.remotePath, job.localPath, {
+    resume,
+    signal,
+    keepModified: context.keepModified,
+    throttle: context.throttle.download,
+    hashCheck: hashCheckFor(job, session, context, signal),
+    onProgress: context.onProgress,
+  });
+  return { state: 'done', verified: result.verified, size: result.size };
+}
+
+async function runUpload(
+  job: TransferJob,
+  session: RemoteFileSystem,
+  context: FileJobContext,
+  signal: AbortSignal,
+): Promise<FileJobOutcome> {
+  const source = await localFacts(job.localPath);
+  if (source === null) throw new FerryError('NOT_FOUND', `Cannot read "${job.localPath}": does not exist`);
+  const sameSource = job.started === true && source.size === job.sourceSize && source.modified === job.sourceModified;
+  job.sourceSize = source.size;
+  job.sourceModified = source.modified;
+
+  let resume = sameSource;
+  const existing = await remoteFacts(session, job.remotePath, signal);
+  if (existing) {
+    const action = await context.resolveConflict(job, source, existing);
+    if (action === 'skip') return { state: 'skipped', reason: 'the file exists' };
+    if (action === 'rename') {
+      const folder = remoteParent(job.remotePath);
+      const name = await numberedName(
+        remoteBaseName(job.remotePath),
+        async (candidate) => (await remoteFacts(session, joinRemote(folder, candidate), signal)) !== null,
+      );
+      job.remotePath = joinRemote(folder, name);
+    } else if (action === 'resume') {
+      resume = true;
+    }
+  }
+  const temporaryPath = context.atomicUpload && session.capabilities.rename ? `${job.remotePath}.ferrypart` : undefined;
+  if (job.expectedHash !== undefined) {
+    // The user's hash describes the local file: check it before sending anything.
+    const check = hashCheckFor(job, session, context, signal);
+    if (check) await checkHash(job.localPath, check, job.localPath, signal);
+  }
+  job.started = true;
+  const result = await uploadFile(session, job.localPath, job.remotePath, {
+    resume,
+    signal,
+    keepModified: context.keepModified,
+    throttle: context.throttle.upload,
+    temporaryPath,
+    hashAlgorithm: chooseAlgorithm(context.verify, session) ?? undefined,
+    onProgress: context.onProgress,
+  });
+  return { state: 'done', verified: result.verified, size: result.size };
+}

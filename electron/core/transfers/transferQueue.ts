@@ -1,0 +1,555 @@
+import { randomUUID } from 'node:crypto';
+import { FerryError, type FerryErrorShape } from '../../../shared/errors.js';
+import { displayName } from '../../../shared/names.js';
+import { silentLog, type LogSink } from '../log/messageLog.js';
+import type { Lease, SessionPool } from '../sessions/sessionPool.js';
+import { expandFolder } from './expandFolder.js';
+import type { NewTransfer, TransferJob } from './job.js';
+import {
+  decideOverwrite,
+  type FileFacts,
+  type OverwriteAction,
+  type OverwriteAnswer,
+  type OverwritePolicy,
+  type OverwriteQuestion,
+} from './overwrite.js';
+import type { QueueStore } from './queueStore.js';
+import { runFileJob, type FileJobContext } from './runFileJob.js';
+import { Throttle } from './throttle.js';
+import type { VerifyMode } from './verify.js';
+
+/** How the queue reaches sites: one session pool per site, owned by the caller. */
+export interface SiteDirectory {
+  pool(site: string): SessionPool;
+  /** Whether uploads to this site go to a temporary name first (on by default for SFTP). */
+  atomicUpload(site: string): boolean;
+}
+
+export interface TransferQueueOptions {
+  sites: SiteDirectory;
+  /** Where the queue is saved; none keeps it in memory only (the CLI). */
+  store?: QueueStore;
+  /** Transfers at once across all sites; each site is also held to its pool's limit. */
+  concurrency?: number;
+  overwrite?: OverwritePolicy;
+  /** Answers "the file exists" questions when the policy is `ask`. */
+  ask?: (question: OverwriteQuestion) => Promise<OverwriteAnswer>;
+  verify?: VerifyMode;
+  keepModified?: boolean;
+  /** Attempts per job before it goes to the failed list (retryable errors only). */
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Bytes per second per direction; 0 is unlimited. */
+  speedLimit?: { download: number; upload: number };
+  log?: LogSink;
+  /** Changed jobs, batched: at most one call per `progressIntervalMs`. */
+  onChange?: (jobs: TransferJob[]) => void;
+  progressIntervalMs?: number;
+  random?: () => number;
+}
+
+export interface QueueTotals {
+  /** Jobs waiting or running. */
+  active: number;
+  running: number;
+  failed: number;
+  succeeded: number;
+  /** Bytes at the destination of active jobs, and their total where known. */
+  bytesDone: number;
+  bytesTotal: number;
+  /** Recent speed in bytes per second. */
+  speed: number;
+  /** Seconds left at that speed, or null when unknown. */
+  eta: number | null;
+}
+
+/** Errors after which a session may be in an unknown state and is not reused. */
+const SESSION_BREAKING = new Set(['CONNECTION_LOST', 'TIMEOUT', 'PROTOCOL']);
+
+/** How many finished jobs the successful list keeps; older ones drop off. */
+const SUCCEEDED_KEPT = 10_000;
+
+function toShape(error: unknown): FerryErrorShape {
+  if (error instanceof FerryError) return error.toShape();
+  return { code: 'LOCAL_IO', message: error instanceof Error ? error.message : String(error), retryable: false };
+}
+
+const ACTION_POLICY: Record<OverwriteAction, OverwritePolicy> = {
+  overwrite: 'overwrite',
+  resume: 'resume',
+  rename: 'rename',
+  skip: 'skip',
+};
+
+/**
+ * The transfer queue: files and folders in both directions, run in order
+ * with global and per-site concurrency, paused, resumed, canceled and
+ * reordered per job or for all, retried with backoff (resuming partials),
+ * with failed and successful lists, and saved to disk on every change of
+ * state so a restart or a crash carries on where it stopped.
+ */
+export class TransferQueue {
+  private active: TransferJob[] = [];
+  private failedJobs: TransferJob[] = [];
+  private succeededJobs: TransferJob[] = [];
+  private readonly running = new Map<string, { controller: AbortController; stop?: 'pause' | 'cancel' }>();
+  private readonly dirty = new Map<string, TransferJob>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private policy: OverwritePolicy;
+  private askChain: Promise<unknown> = Promise.resolve();
+  private pausedAll = false;
+  private closed = false;
+  private flushTimer: ReturnType<typeof setInterval> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private movedSinceFlush = 0;
+  private lastFlush = performance.now();
+  private speed = 0;
+  private readonly log: LogSink;
+  readonly throttle: { download: Throttle; upload: Throttle };
+
+  private constructor(private readonly options: TransferQueueOptions) {
+    this.policy = options.overwrite ?? 'ask';
+    this.log = options.log ?? silentLog;
+    this.throttle = {
+      download: new Throttle(options.speedLimit?.download ?? 0),
+      upload: new Throttle(options.speedLimit?.upload ?? 0),
+    };
+  }
+
+  /** Creates a queue, restoring the saved one: jobs that were running start again, resuming their partials. */
+  static async open(options: TransferQueueOptions): Promise<TransferQueue> {
+    const queue = new TransferQueue(options);
+    const saved = options.store ? await options.store.load() : [];
+    for (const job of saved) {
+      if (job.state === 'running') job.state = 'queued';
+      if (job.state === 'failed') queue.failedJobs.push(job);
+      else if (job.state === 'done' || job.state === 'skipped') queue.succeededJobs.push(job);
+      else if (job.state !== 'canceled') queue.active.push(job);
+    }
+    if (queue.active.length > 0) queue.log('info', `Resuming ${queue.active.length} queued transfers`);
+    queue.pump();
+    return queue;
+  }
+
+  get concurrency(): number {
+    return this.options.concurrency ?? 4;
+  }
+
+  /** Adds transfers at the end of the queue (folders expand when they run). */
+  add(items: readonly NewTransfer[]): TransferJob[] {
+    const jobs = items.map((item) => this.createJob(item));
+    this.active.push(...jobs);
+    for (const job of jobs) this.touch(job);
+    this.scheduleSave();
+    this.pump();
+    return jobs.map((job) => ({ ...job }));
+  }
+
+  /** Every job: waiting, running and paused first (in queue order), then failed, then finished. */
+  list(): TransferJob[] {
+    return [...this.active, ...this.failedJobs, ...this.succeededJobs].map((job) => ({ ...job }));
+  }
+
+  failed(): TransferJob[] {
+    return this.failedJobs.map((job) => ({ ...job }));
+  }
+
+  succeeded(): TransferJob[] {
+    return this.succeededJobs.map((job) => ({ ...job }));
+  }
+
+  /** Moves a waiting job to position `index` of the queue. */
+  move(id: string, index: number): void {
+    const from = this.active.findIndex((job) => job.id === id);
+    if (from < 0) throw new FerryError('NOT_FOUND', `No queued transfer ${id}`);
+    const [job] = this.active.splice(from, 1);
+    if (!job) return;
+    this.active.splice(Math.max(0, Math.min(index, this.active.length)), 0, job);
+    this.touch(job);
+    this.scheduleSave();
+    this.pump();
+  }
+
+  /** Pauses one job; a running one stops and keeps its partial file for resuming. */
+  pause(id: string): void {
+    const job = this.findActive(id);
+    if (job.state === 'running') this.stopRunning(job.id, 'pause');
+    else if (job.state === 'queued') this.setState(job, 'paused');
+  }
+
+  resume(id: string): void {
+    const job = this.findActive(id);
+    if (job.state === 'paused') {
+      delete job.notBefore;
+      this.setState(job, 'queued');
+      this.pump();
+    }
+  }
+
+  /** Removes a job from the queue; a running one is stopped. Partial files stay. */
+  cancel(id: string): void {
+    const job = this.findActive(id);
+    if (job.state === 'running') this.stopRunning(job.id, 'cancel');
+    else this.removeActive(job, 'canceled');
+  }
+
+  /** Puts a failed job back in the queue, resuming its partial. */
+  retry(id: string): void {
+    const index = this.failedJobs.findIndex((job) => job.id === id);
+    const job = this.failedJobs[index];
+    if (!job) throw new FerryError('NOT_FOUND', `No failed transfer ${id}`);
+    this.failedJobs.splice(index, 1);
+    job.attempts = 0;
+    delete job.error;
+    delete job.notBefore;
+    delete job.finished;
+    this.active.push(job);
+    this.setState(job, 'queued');
+    this.pump();
+  }
+
+  retryAllFailed(): void {
+    for (const job of [...this.failedJobs]) this.retry(job.id);
+  }
+
+  /** Stops starting jobs and pauses the running ones. */
+  pauseAll(): void {
+    this.pausedAll = true;
+    for (const id of this.running.keys()) this.stopRunning(id, 'pause');
+    for (const job of this.active) if (job.state === 'queued') this.setState(job, 'paused');
+  }
+
+  resumeAll(): void {
+    this.pausedAll = false;
+    for (const job of this.active) {
+      if (job.state === 'paused') {
+        delete job.notBefore;
+        this.setState(job, 'queued');
+      }
+    }
+    this.pump();
+  }
+
+  cancelAll(): void {
+    for (const job of [...this.active]) this.cancel(job.id);
+  }
+
+  /** Empties the successful list. */
+  clearSucceeded(): void {
+    this.succeededJobs = [];
+    this.scheduleSave();
+  }
+
+  setSpeedLimit(limit: { download: number; upload: number }): void {
+    this.throttle.download.setLimit(limit.download);
+    this.throttle.upload.setLimit(limit.upload);
+  }
+
+  totals(): QueueTotals {
+    let bytesDone = 0;
+    let bytesTotal = 0;
+    for (const job of this.active) {
+      bytesDone += job.transferred;
+      bytesTotal += job.size ?? job.transferred;
+    }
+    const left = bytesTotal - bytesDone;
+    return {
+      active: this.active.length,
+      running: this.running.size,
+      failed: this.failedJobs.length,
+      succeeded: this.succeededJobs.length,
+      bytesDone,
+      bytesTotal,
+      speed: this.speed,
+      eta: this.speed > 0 ? left / this.speed : null,
+    };
+  }
+
+  /** Resolves when nothing is waiting or running (paused jobs do not count). */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops everything (running jobs pause, to resume next time) and saves. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const interrupted = new Set(this.running.keys());
+    for (const id of interrupted) this.stopRunning(id, 'pause');
+    while (this.running.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Jobs paused only because we are closing run again next time.
+    for (const job of this.active) if (interrupted.has(job.id) && job.state === 'paused') job.state = 'queued';
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.flush();
+    await this.options.store?.save(this.snapshot());
+  }
+
+  private createJob(item: NewTransfer): TransferJob {
+    const job: TransferJob = {
+      id: randomUUID(),
+      site: item.site,
+      direction: item.direction,
+      kind: item.kind,
+      remotePath: item.remotePath,
+      localPath: item.localPath,
+      size: item.size ?? null,
+      transferred: 0,
+      state: this.pausedAll ? 'paused' : 'queued',
+      attempts: 0,
+      added: Date.now(),
+    };
+    if (item.expectedHash !== undefined) job.expectedHash = item.expectedHash;
+    return job;
+  }
+
+  private findActive(id: string): TransferJob {
+    const job = this.active.find((candidate) => candidate.id === id);
+    if (!job) throw new FerryError('NOT_FOUND', `No queued transfer ${id}`);
+    return job;
+  }
+
+  private stopRunning(id: string, stop: 'pause' | 'cancel'): void {
+    const entry = this.running.get(id);
+    if (!entry) return;
+    entry.stop = stop;
+    entry.controller.abort();
+  }
+
+  private isIdle(): boolean {
+    return this.running.size === 0 && this.active.every((job) => job.state === 'paused');
+  }
+
+  private setState(job: TransferJob, state: TransferJob['state']): void {
+    job.state = state;
+    this.touch(job);
+    this.scheduleSave();
+  }
+
+  private removeActive(job: TransferJob, state: 'done' | 'skipped' | 'failed' | 'canceled'): void {
+    const index = this.active.indexOf(job);
+    if (index >= 0) this.active.splice(index, 1);
+    job.state = state;
+    job.finished = Date.now();
+    if (state === 'failed') this.failedJobs.push(job);
+    if (state === 'done' || state === 'skipped') {
+      this.succeededJobs.push(job);
+      if (this.succeededJobs.length > SUCCEEDED_KEPT) this.succeededJobs.shift();
+    }
+    this.touch(job);
+    this.scheduleSave();
+  }
+
+  /** Starts every job that may start now, in queue order. */
+  private pump(): void {
+    if (this.closed) return;
+    if (!this.pausedAll) {
+      const now = Date.now();
+      let nextRetry = Infinity;
+      const perSite = new Map<string, number>();
+      for (const job of this.active) {
+        if (job.state === 'running') perSite.set(job.site, (perSite.get(job.site) ?? 0) + 1);
+      }
+      for (const job of this.active) {
+        if (this.running.size >= this.concurrency) break;
+        if (job.state !== 'queued') continue;
+        if (job.notBefore !== undefined && job.notBefore > now) {
+          nextRetry = Math.min(nextRetry, job.notBefore);
+          continue;
+        }
+        const busy = perSite.get(job.site) ?? 0;
+        if (busy >= this.options.sites.pool(job.site).limit) continue;
+        perSite.set(job.site, busy + 1);
+        this.start(job);
+      }
+      if (nextRetry < Infinity) this.scheduleRetry(nextRetry - now);
+    }
+    if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private scheduleRetry(delay: number): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.pump();
+      },
+      Math.max(10, delay),
+    );
+  }
+
+  private start(job: TransferJob): void {
+    const controller = new AbortController();
+    this.running.set(job.id, { controller });
+    this.setState(job, 'running');
+    this.ensureFlushing();
+    void this.execute(job, controller.signal).finally(() => {
+      this.running.delete(job.id);
+      this.pump();
+    });
+  }
+
+  private async execute(job: TransferJob, signal: AbortSignal): Promise<void> {
+    let lease: Lease | undefined;
+    try {
+      lease = await this.options.sites.pool(job.site).acquire(signal);
+      if (job.kind === 'folder') {
+        const children = await expandFolder(job, lease.session, this.log, signal);
+        lease.release();
+        lease = undefined;
+        this.insertAfter(job, children);
+        this.removeActive(job, 'done');
+        return;
+      }
+      const outcome = await runFileJob(job, lease.session, this.fileContext(job), signal);
+      lease.release();
+      lease = undefined;
+      if (outcome.state === 'skipped') {
+        this.log('info', `Skipped ${job.remotePath}: ${outcome.reason}`);
+        this.removeActive(job, 'skipped');
+      } else {
+        job.verified = outcome.verified;
+        job.transferred = outcome.size;
+        job.size = outcome.size;
+        this.log(
+          'info',
+          `${job.direction === 'download' ? 'Downloaded' : 'Uploaded'} ${job.remotePath} (${outcome.verified})`,
+        );
+        this.removeActive(job, 'done');
+      }
+    } catch (error) {
+      this.failedRun(job, error, lease);
+    }
+  }
+
+  private failedRun(job: TransferJob, error: unknown, lease: Lease | undefined): void {
+    const shape = toShape(error);
+    const stop = this.running.get(job.id)?.stop;
+    if (lease) {
+      if (SESSION_BREAKING.has(shape.code)) lease.discard();
+      else lease.release();
+    }
+    if (stop === 'pause') {
+      this.setState(job, 'paused');
+      return;
+    }
+    if (stop === 'cancel') {
+      this.removeActive(job, 'canceled');
+      return;
+    }
+    job.attempts += 1;
+    job.error = shape;
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    if (shape.retryable && job.attempts < maxAttempts) {
+      const ceiling = Math.min(
+        this.options.retryMaxMs ?? 60_000,
+        (this.options.retryBaseMs ?? 1000) * 2 ** (job.attempts - 1),
+      );
+      // Half fixed, half random: spread out, but never retry at once.
+      job.notBefore = Date.now() + ceiling / 2 + (this.options.random ?? Math.random)() * (ceiling / 2);
+      this.log(
+        'error',
+        `${job.remotePath}: ${shape.message} — retrying (attempt ${job.attempts + 1} of ${maxAttempts})`,
+      );
+      this.setState(job, 'queued');
+      return;
+    }
+    this.log('error', `${job.remotePath}: ${shape.message} (${shape.code})`);
+    this.removeActive(job, 'failed');
+  }
+
+  private insertAfter(parent: TransferJob, children: readonly NewTransfer[]): void {
+    const jobs = children.map((child) => {
+      const job = this.createJob(child);
+      job.parent = parent.id;
+      return job;
+    });
+    const index = this.active.indexOf(parent);
+    this.active.splice(index < 0 ? this.active.length : index + 1, 0, ...jobs);
+    for (const job of jobs) this.touch(job);
+  }
+
+  private fileContext(job: TransferJob): FileJobContext {
+    let last = job.transferred;
+    return {
+      resolveConflict: (conflicted, source, existing) => this.resolveConflict(conflicted, source, existing),
+      verify: this.options.verify ?? 'auto',
+      keepModified: this.options.keepModified ?? true,
+      atomicUpload: this.options.sites.atomicUpload(job.site),
+      throttle: this.throttle,
+      onProgress: (bytes, total) => {
+        this.movedSinceFlush += Math.max(0, bytes - last);
+        last = bytes;
+        job.transferred = bytes;
+        if (total !== null) job.size = total;
+        this.touch(job);
+      },
+    };
+  }
+
+  private async resolveConflict(job: TransferJob, source: FileFacts, existing: FileFacts): Promise<OverwriteAction> {
+    // Questions are asked one at a time, so "apply to all" can take effect
+    // before the next one is put.
+    const answer = this.askChain.then(async (): Promise<OverwriteAction> => {
+      const policy = this.policy;
+      if (policy !== 'ask') return decideOverwrite(policy, source, existing);
+      const ask = this.options.ask;
+      if (!ask) {
+        throw new FerryError('ALREADY_EXISTS', `${displayName(job.localPath)} exists and nobody was asked what to do`);
+      }
+      const target = job.direction === 'download' ? job.localPath : job.remotePath;
+      const reply = await ask({ jobId: job.id, target, source, existing });
+      if (reply.applyToAll) this.policy = ACTION_POLICY[reply.action];
+      return reply.action;
+    });
+    this.askChain = answer.catch(() => undefined);
+    return answer;
+  }
+
+  private touch(job: TransferJob): void {
+    this.dirty.set(job.id, job);
+  }
+
+  private ensureFlushing(): void {
+    if (this.flushTimer || !this.options.onChange) return;
+    this.flushTimer = setInterval(() => {
+      this.flush();
+      if (this.running.size === 0 && this.flushTimer) {
+        clearInterval(this.flushTimer);
+        this.flushTimer = null;
+      }
+    }, this.options.progressIntervalMs ?? 100);
+  }
+
+  /** Sends the jobs that changed since the last flush, in one batch. */
+  private flush(): void {
+    const now = performance.now();
+    const elapsed = (now - this.lastFlush) / 1000;
+    if (elapsed > 0) {
+      const instant = this.movedSinceFlush / elapsed;
+      this.speed = this.speed === 0 ? instant : this.speed * 0.8 + instant * 0.2;
+    }
+    this.movedSinceFlush = 0;
+    this.lastFlush = now;
+    if (this.dirty.size === 0) return;
+    const changed = [...this.dirty.values()].map((job) => ({ ...job }));
+    this.dirty.clear();
+    this.options.onChange?.(changed);
+  }
+
+  private snapshot(): TransferJob[] {
+    return [...this.active, ...this.failedJobs, ...this.succeededJobs.slice(-1000)];
+  }
+
+  private scheduleSave(): void {
+    const store = this.options.store;
+    if (!store || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void store.save(this.snapshot());
+    }, 200);
+  }
+}

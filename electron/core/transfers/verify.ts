@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { FerryError } from '../../../shared/errors.js';
+import { fromNodeError } from '../errors/fromNodeError.js';
+import { rethrowIfAborted } from '../remote/streams.js';
+import type { HashAlgorithm, RemoteFileSystem } from '../remote/remoteFileSystem.js';
+
+/** How a transfer is checked beyond its size: the best both sides can do, one algorithm, or size only. */
+export type VerifyMode = 'auto' | 'none' | 'md5' | 'sha1' | 'sha256' | 'sha512';
+
+/** Algorithms Ferry can compute locally, strongest first. */
+const LOCAL_ALGORITHMS: readonly HashAlgorithm[] = ['sha512', 'sha256', 'sha1', 'md5'];
+
+const HEX_LENGTH: Partial<Record<HashAlgorithm, number>> = { md5: 32, sha1: 40, sha256: 64, sha512: 128 };
+
+/** A hash the user expects a file to have, e.g. from a vendor's download page. */
+export interface ExpectedHash {
+  algorithm: HashAlgorithm;
+  /** Lower-case hex. */
+  hex: string;
+}
+
+/** Parses `sha256:HEX` / `md5:HEX` (also `SHA-256:`; colons and spaces inside the hex are ignored). */
+export function parseExpectedHash(text: string): ExpectedHash {
+  const match = /^\s*(md5|sha-?1|sha-?256|sha-?512)\s*:\s*([0-9a-fA-F: ]+)\s*$/i.exec(text);
+  if (!match?.[1] || !match[2]) {
+    throw new FerryError('INVALID_INPUT', `Expected hash "${text}" is not ALGORITHM:HEX (md5, sha1, sha256 or sha512)`);
+  }
+  const algorithm = match[1].toLowerCase().replace('-', '') as HashAlgorithm;
+  const hex = match[2].replace(/[: ]/g, '').toLowerCase();
+  if (hex.length !== HEX_LENGTH[algorithm]) {
+    throw new FerryError(
+      'INVALID_INPUT',
+      `A ${algorithm} hash has ${String(HEX_LENGTH[algorithm])} hex digits; "${text}" has ${hex.length}`,
+    );
+  }
+  return { algorithm, hex };
+}
+
+/**
+ * The algorithm to verify with: for `auto`, the strongest one the server
+ * offers that Ferry can also compute; for a named one, that one if the
+ * server offers it; null when no hash check is possible.
+ */
+export function chooseAlgorithm(mode: VerifyMode, remote: RemoteFileSystem): HashAlgorithm | null {
+  if (mode === 'none') return null;
+  const offered = remote.capabilities.hash;
+  if (mode !== 'auto') return offered.includes(mode) ? mode : null;
+  return LOCAL_ALGORITHMS.find((algorithm) => offered.includes(algorithm)) ?? null;
+}
+
+/** Hashes a local file as lower-case hex. */
+export async function hashLocalFile(path: string, algorithm: HashAlgorithm, signal?: AbortSignal): Promise<string> {
+  if (!LOCAL_ALGORITHMS.includes(algorithm)) {
+    throw new FerryError('UNSUPPORTED', `Ferry cannot compute ${algorithm} locally`);
+  }
+  const digest = createHash(algorithm);
+  try {
+    await pipeline(createReadStream(path), digest, { signal });
+  } catch (error) {
+    rethrowIfAborted(error, signal);
+    throw fromNodeError(error, 'read', path);
+  }
+  return digest.digest('hex');
+}
+
+/** A hash check to run on a finished transfer: what to compute, and what it must equal. */
+export interface HashCheck {
+  algorithm: HashAlgorithm;
+  /** Where the expected value comes from, for messages: the server, or the user. */
+  source: 'server' | 'user';
+  expected: () => Promise<string>;
+}
+
+/** Compares a local file's hash with the expected one; VERIFY_FAILED with both when they differ. */
+export async function checkHash(path: string, check: HashCheck, label: string, signal?: AbortSignal): Promise<void> {
+  const [expected, actual] = await Promise.all([check.expected(), hashLocalFile(path, check.algorithm, signal)]);
+  if (expected.toLowerCase() !== actual) {
+    const from = check.source === 'server' ? 'the server computed' : 'you expected';
+    throw new FerryError(
+      'VERIFY_FAILED',
+      `${check.algorithm} of "${label}" is ${actual} but ${from} ${expected.toLowerCase()}`,
+      { retryable: false, details: { algorithm: check.algorithm, expected: expected.toLowerCase(), actual } },
+    );
+  }
+}

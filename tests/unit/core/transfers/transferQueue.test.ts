@@ -1,0 +1,333 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FerryError } from '../../../../shared/errors.js';
+import type { LogKind } from '../../../../electron/core/log/messageLog.js';
+import { SessionPool } from '../../../../electron/core/sessions/sessionPool.js';
+import type { TransferJob } from '../../../../electron/core/transfers/job.js';
+import type { OverwriteQuestion } from '../../../../electron/core/transfers/overwrite.js';
+import { QueueStore } from '../../../../electron/core/transfers/queueStore.js';
+import { TransferQueue, type TransferQueueOptions } from '../../../../electron/core/transfers/transferQueue.js';
+import { MemoryServer } from '../memoryFileSystem.js';
+
+const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+let folder: string;
+let server: MemoryServer;
+let pools: SessionPool[];
+let logs: { kind: LogKind; text: string }[];
+
+function queueOptions(extra: Partial<TransferQueueOptions> = {}, limit = 2): TransferQueueOptions {
+  const pool = new SessionPool({ open: () => Promise.resolve(server.connect()), limit, baseDelayMs: 1 });
+  pools.push(pool);
+  return {
+    sites: { pool: () => pool, atomicUpload: () => true },
+    concurrency: 4,
+    overwrite: 'overwrite',
+    retryBaseMs: 5,
+    retryMaxMs: 20,
+    log: (kind, text) => logs.push({ kind, text }),
+    ...extra,
+  };
+}
+
+beforeEach(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'ferry-queue-'));
+  server = new MemoryServer();
+  pools = [];
+  logs = [];
+});
+
+afterEach(async () => {
+  await Promise.all(pools.map((pool) => pool.close()));
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe('TransferQueue', () => {
+  it('downloads a folder tree level by level, within the site limit, byte-identical', async () => {
+    const files = new Map<string, Buffer>();
+    for (let i = 0; i < 30; i++) {
+      const path = `/site/${i % 3 === 0 ? 'a/deep/' : i % 3 === 1 ? 'b/' : ''}file-${i}.html`;
+      const data = randomBytes(100 + i * 37);
+      files.set(path, data);
+      server.addFile(path, data);
+    }
+    const queue = await TransferQueue.open(queueOptions({}, 2));
+    queue.add([
+      { site: 's', direction: 'download', kind: 'folder', remotePath: '/site', localPath: join(folder, 'site') },
+    ]);
+    await queue.whenIdle();
+    for (const [path, data] of files) {
+      expect(sha(await readFile(join(folder, path)))).toBe(sha(data));
+    }
+    expect(server.maxOpen).toBeLessThanOrEqual(2);
+    expect(server.maxTransfers).toBeLessThanOrEqual(2);
+    expect(queue.failed()).toEqual([]);
+    // 30 files + 4 folders (site, a, a/deep, b)
+    expect(queue.succeeded()).toHaveLength(34);
+    expect(
+      queue
+        .succeeded()
+        .filter((j) => j.kind === 'file')
+        .every((j) => j.verified === 'size'),
+    ).toBe(true);
+    await queue.close();
+  });
+
+  it('retries a dropped transfer and resumes it from the partial', async () => {
+    const data = randomBytes(50_000);
+    server.addFile('/big.iso', data);
+    server.downloadFaults.push({ afterBytes: 20_480, error: new FerryError('CONNECTION_LOST', 'reset') });
+    const queue = await TransferQueue.open(queueOptions());
+    queue.add([
+      { site: 's', direction: 'download', kind: 'file', remotePath: '/big.iso', localPath: join(folder, 'big.iso') },
+    ]);
+    await queue.whenIdle();
+    expect(sha(await readFile(join(folder, 'big.iso')))).toBe(sha(data));
+    expect(server.downloadOffsets).toEqual([0, 20_480]);
+    expect(queue.succeeded()[0]?.attempts).toBe(1);
+    expect(logs.some((l) => l.text.includes('retrying'))).toBe(true);
+    await queue.close();
+  });
+
+  it('puts a failure no retry can fix on the failed list with its code, and retries it on request', async () => {
+    server.addFile('/x.bin', randomBytes(3000));
+    server.downloadFaults.push({ afterBytes: 0, error: new FerryError('PERMISSION_DENIED', '550 Permission denied') });
+    const queue = await TransferQueue.open(queueOptions());
+    const [job] = queue.add([
+      { site: 's', direction: 'download', kind: 'file', remotePath: '/x.bin', localPath: join(folder, 'x.bin') },
+    ]);
+    await queue.whenIdle();
+    expect(queue.failed()).toHaveLength(1);
+    expect(queue.failed()[0]?.error?.code).toBe('PERMISSION_DENIED');
+    await expect(lstat(join(folder, 'x.bin'))).rejects.toThrow();
+    queue.retry(job?.id ?? '');
+    await queue.whenIdle();
+    expect(queue.failed()).toEqual([]);
+    expect((await stat(join(folder, 'x.bin'))).size).toBe(3000);
+    await queue.close();
+  });
+
+  it('skips hostile names and writes nothing outside the target folder', async () => {
+    server.addFile('/evil/good.txt', Buffer.from('good'));
+    server.extraNames.set('/evil', ['../escape.txt', 'a/b', 'CON', 'nul.txt', 'bell\u0007', 'trailing.', '..', '.']);
+    const target = join(folder, 'inside', 'evil');
+    const queue = await TransferQueue.open(queueOptions());
+    queue.add([{ site: 's', direction: 'download', kind: 'folder', remotePath: '/evil', localPath: target }]);
+    await queue.whenIdle();
+    expect(await readdir(target)).toEqual(['good.txt']);
+    expect(await readdir(join(folder, 'inside'))).toEqual(['evil']);
+    const unsafe = logs.filter((l) => l.text.startsWith('UNSAFE_NAME'));
+    expect(unsafe).toHaveLength(6);
+    await queue.close();
+  });
+
+  it('asks when a file exists and applies "apply to all" to the files after it', async () => {
+    for (const name of ['a.txt', 'b.txt', 'c.txt']) {
+      server.addFile(`/d/${name}`, Buffer.from(`new ${name}`));
+      await mkdir(join(folder, 'd'), { recursive: true });
+      await writeFile(join(folder, 'd', name), 'old');
+    }
+    const questions: OverwriteQuestion[] = [];
+    const queue = await TransferQueue.open(
+      queueOptions({
+        overwrite: 'ask',
+        concurrency: 1,
+        ask: (question) => {
+          questions.push(question);
+          return Promise.resolve({ action: 'skip', applyToAll: true });
+        },
+      }),
+    );
+    queue.add([{ site: 's', direction: 'download', kind: 'folder', remotePath: '/d', localPath: join(folder, 'd') }]);
+    await queue.whenIdle();
+    expect(questions).toHaveLength(1);
+    expect(questions[0]?.existing.size).toBe(3);
+    for (const name of ['a.txt', 'b.txt', 'c.txt']) expect(await readFile(join(folder, 'd', name), 'utf8')).toBe('old');
+    expect(queue.succeeded().filter((j) => j.state === 'skipped')).toHaveLength(3);
+    await queue.close();
+  });
+
+  it('renames to "name (1).ext", and overwrites only when sizes differ when told so', async () => {
+    server.addFile('/r/image.iso', Buffer.from('1234'));
+    server.addFile('/r/same.txt', Buffer.from('abc'));
+    await mkdir(join(folder, 'r'));
+    await writeFile(join(folder, 'r', 'image.iso'), 'old');
+    await writeFile(join(folder, 'r', 'same.txt'), 'xyz');
+    const renaming = await TransferQueue.open(queueOptions({ overwrite: 'rename' }));
+    renaming.add([
+      {
+        site: 's',
+        direction: 'download',
+        kind: 'file',
+        remotePath: '/r/image.iso',
+        localPath: join(folder, 'r', 'image.iso'),
+      },
+    ]);
+    await renaming.whenIdle();
+    expect(await readFile(join(folder, 'r', 'image (1).iso'), 'utf8')).toBe('1234');
+    expect(await readFile(join(folder, 'r', 'image.iso'), 'utf8')).toBe('old');
+    await renaming.close();
+
+    const bySize = await TransferQueue.open(queueOptions({ overwrite: 'overwriteIfSizeDiffers' }));
+    bySize.add([
+      {
+        site: 's',
+        direction: 'download',
+        kind: 'file',
+        remotePath: '/r/same.txt',
+        localPath: join(folder, 'r', 'same.txt'),
+      },
+      {
+        site: 's',
+        direction: 'download',
+        kind: 'file',
+        remotePath: '/r/image.iso',
+        localPath: join(folder, 'r', 'image.iso'),
+      },
+    ]);
+    await bySize.whenIdle();
+    expect(await readFile(join(folder, 'r', 'same.txt'), 'utf8')).toBe('xyz');
+    expect(await readFile(join(folder, 'r', 'image.iso'), 'utf8')).toBe('1234');
+    await bySize.close();
+  });
+
+  it('checks a user-given hash and keeps the partial when it does not match', async () => {
+    const data = randomBytes(4096);
+    server.addFile('/fw/router.bin', data);
+    const queue = await TransferQueue.open(queueOptions());
+    const target = join(folder, 'router.bin');
+    queue.add([
+      {
+        site: 's',
+        direction: 'download',
+        kind: 'file',
+        remotePath: '/fw/router.bin',
+        localPath: target,
+        expectedHash: `sha256:${'0'.repeat(64)}`,
+      },
+    ]);
+    await queue.whenIdle();
+    const [failed] = queue.failed();
+    expect(failed?.error?.code).toBe('VERIFY_FAILED');
+    expect(failed?.error?.details).toMatchObject({ algorithm: 'sha256', expected: '0'.repeat(64), actual: sha(data) });
+    await expect(lstat(target)).rejects.toThrow();
+    expect((await stat(`${target}.ferrypart`)).size).toBe(4096);
+
+    queue.add([
+      {
+        site: 's',
+        direction: 'download',
+        kind: 'file',
+        remotePath: '/fw/router.bin',
+        localPath: target,
+        expectedHash: `SHA-256:${sha(data).toUpperCase()}`,
+      },
+    ]);
+    await queue.whenIdle();
+    expect(queue.succeeded()[0]?.verified).toBe('sha256');
+    await queue.close();
+  });
+
+  it('verifies with the strongest hash the server offers, and catches a mismatch', async () => {
+    server.hashes = ['md5', 'sha256', 'sha1'];
+    server.addFile('/h/a.bin', randomBytes(2000));
+    const queue = await TransferQueue.open(queueOptions());
+    queue.add([
+      { site: 's', direction: 'download', kind: 'file', remotePath: '/h/a.bin', localPath: join(folder, 'a.bin') },
+    ]);
+    await queue.whenIdle();
+    expect(queue.succeeded()[0]?.verified).toBe('sha256');
+
+    server.lieAboutHash = true;
+    queue.add([
+      { site: 's', direction: 'download', kind: 'file', remotePath: '/h/a.bin', localPath: join(folder, 'b.bin') },
+    ]);
+    await queue.whenIdle();
+    expect(queue.failed()[0]?.error?.code).toBe('VERIFY_FAILED');
+    await expect(lstat(join(folder, 'b.bin'))).rejects.toThrow();
+    await queue.close();
+  });
+
+  it('uploads a folder through temporary names that are renamed into place', async () => {
+    await mkdir(join(folder, 'www', 'css'), { recursive: true });
+    await writeFile(join(folder, 'www', 'index.html'), '<h1>hi</h1>');
+    await writeFile(join(folder, 'www', 'css', 'site.css'), 'body{}');
+    server.folders.add('/remote');
+    const queue = await TransferQueue.open(queueOptions());
+    queue.add([
+      { site: 's', direction: 'upload', kind: 'folder', remotePath: '/remote/www', localPath: join(folder, 'www') },
+    ]);
+    await queue.whenIdle();
+    expect(server.files.get('/remote/www/index.html')?.data.toString()).toBe('<h1>hi</h1>');
+    expect(server.files.get('/remote/www/css/site.css')?.data.toString()).toBe('body{}');
+    expect([...server.files.keys()].some((path) => path.endsWith('.ferrypart'))).toBe(false);
+    await queue.close();
+  });
+
+  it('pauses and resumes a running transfer, resuming from where it stopped', async () => {
+    const data = randomBytes(64 * 1024);
+    server.addFile('/slow.bin', data);
+    server.chunkDelayMs = 2;
+    const queue = await TransferQueue.open(queueOptions());
+    const [job] = queue.add([
+      { site: 's', direction: 'download', kind: 'file', remotePath: '/slow.bin', localPath: join(folder, 'slow.bin') },
+    ]);
+    const id = job?.id ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    queue.pause(id);
+    await queue.whenIdle();
+    const paused = queue.list().find((j) => j.id === id);
+    expect(paused?.state).toBe('paused');
+    server.chunkDelayMs = 0;
+    queue.resume(id);
+    await queue.whenIdle();
+    expect(sha(await readFile(join(folder, 'slow.bin')))).toBe(sha(data));
+    expect(server.downloadOffsets[1]).toBeGreaterThan(0);
+    await queue.close();
+  });
+
+  it('carries on after a restart from its saved state', async () => {
+    const data = randomBytes(64 * 1024);
+    server.addFile('/keep/one.bin', data);
+    server.addFile('/keep/two.bin', data);
+    server.chunkDelayMs = 2;
+    const store = new QueueStore(join(folder, 'queue.json'));
+    const first = await TransferQueue.open(queueOptions({ store, concurrency: 1 }));
+    first.add([
+      { site: 's', direction: 'download', kind: 'folder', remotePath: '/keep', localPath: join(folder, 'keep') },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await first.close();
+    const saved = JSON.parse(await readFile(join(folder, 'queue.json'), 'utf8')) as { jobs: TransferJob[] };
+    expect(saved.jobs.some((j) => j.state === 'queued')).toBe(true);
+
+    server.chunkDelayMs = 0;
+    const second = await TransferQueue.open(queueOptions({ store, concurrency: 1 }));
+    await second.whenIdle();
+    expect(sha(await readFile(join(folder, 'keep', 'one.bin')))).toBe(sha(data));
+    expect(sha(await readFile(join(folder, 'keep', 'two.bin')))).toBe(sha(data));
+    expect(server.downloadOffsets.filter((offset) => offset > 0).length).toBeGreaterThan(0);
+    await second.close();
+  });
+
+  it('reports changes in batches, not one message per chunk', async () => {
+    server.addFile('/p.bin', randomBytes(200 * 1024));
+    server.chunkDelayMs = 1;
+    const batches: TransferJob[][] = [];
+    const queue = await TransferQueue.open(
+      queueOptions({ onChange: (jobs) => batches.push(jobs), progressIntervalMs: 50 }),
+    );
+    queue.add([
+      { site: 's', direction: 'download', kind: 'file', remotePath: '/p.bin', localPath: join(folder, 'p.bin') },
+    ]);
+    await queue.whenIdle();
+    await queue.close();
+    const chunks = 200;
+    expect(batches.length).toBeGreaterThan(0);
+    expect(batches.length).toBeLessThan(chunks / 2);
+    expect(batches.at(-1)?.at(-1)?.state).toBe('done');
+  });
+});
