@@ -22,6 +22,10 @@ export const fileEntrySchema = z.object({
   linkTarget: z.string().optional(),
   /** For a symlink: the type of what it resolves to, or undefined if it is broken. */
   linkTargetType: entryTypeSchema.optional(),
+  /** The owning user's name (or numeric id) when the source tells it. */
+  owner: z.string().optional(),
+  /** The owning group's name (or numeric id) when the source tells it. */
+  group: z.string().optional(),
 });
 export type FileEntry = z.infer<typeof fileEntrySchema>;
 

@@ -33,8 +33,11 @@ export interface TransferOptions {
   /** Start this many bytes into the file (resume). 0 by default. */
   offset?: number;
   signal?: AbortSignal;
-  /** Called with the running byte count (including `offset`) as data moves; may be called often. */
-  onProgress?: (bytes: number) => void;
+  /**
+   * Called with the running byte count (including `offset`) as data moves; may be called often.
+   * `total` is the file's size when the engine learns it during the transfer (TFTP's tsize).
+   */
+  onProgress?: (bytes: number, total?: number) => void;
 }
 
 export interface UploadOptions extends TransferOptions {
