@@ -1,0 +1,236 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Client, ConnectConfig, ParsedKey, SFTPWrapper } from 'ssh2';
+import SftpClient from 'ssh2-sftp-client';
+import { FerryError } from '../../../../shared/errors.js';
+import type { FerryUrl } from '../../../../shared/url.js';
+import { defaultDataFolder } from '../../appData.js';
+import type { LogSink } from '../../log/messageLog.js';
+import type { ConnectOptions, SftpConnectOptions } from '../../remote/connectOptions.js';
+import { canceledError } from '../../remote/streams.js';
+import { defaultAgent, usableAgent } from './agentSocket.js';
+import { openSshOrderAuthHandler, type AuthAttempts } from './authMethods.js';
+import { checkHostKey, preferredHostKeyTypes, type HostKeyPolicy } from './hostKeyTrust.js';
+import { loadPrivateKey } from './privateKey.js';
+
+/** The defaults of the liveness options in SftpConnectOptions. */
+export const SSH_DEFAULTS = {
+  keepaliveInterval: 15_000,
+  keepaliveCountMax: 3,
+  readyTimeout: 20_000,
+  requestTimeout: 30_000,
+} as const;
+
+/** Host key algorithms ssh2 supports, in OpenSSH's order of preference. */
+const HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+] as const;
+
+/** ssh2-sftp-client as it is at run time: the parts its published types leave out. */
+export interface SftpLibrary extends SftpClient {
+  /** The ssh2 connection under the library (exec channels, keepalive, teardown). */
+  client: Client;
+  /** The SFTP channel, once connected; the library clears it when the connection ends. */
+  sftp: SFTPWrapper | undefined;
+  lstat(path: string): Promise<SftpClient.FileStats>;
+}
+
+/** A connected, logged-in SSH session with its SFTP channel. */
+export interface ConnectedSsh {
+  library: SftpLibrary;
+  sftp: SFTPWrapper;
+  /** Registers what to do when the connection ends or fails after login. */
+  onLost(listener: (reason: string) => void): void;
+}
+
+/**
+ * Host key algorithms with those of keys already known for the host first,
+ * as OpenSSH orders them, so a server with several host keys presents the
+ * one we can check instead of one that looks new.
+ */
+export function hostKeyAlgorithmOrder(knownTypes: readonly string[]): string[] {
+  const known = new Set(
+    knownTypes.flatMap((type) => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type])),
+  );
+  return [
+    ...HOST_KEY_ALGORITHMS.filter((algorithm) => known.has(algorithm)),
+    ...HOST_KEY_ALGORITHMS.filter((algorithm) => !known.has(algorithm)),
+  ];
+}
+
+function levelOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'level' in error && typeof error.level === 'string'
+    ? error.level
+    : undefined;
+}
+
+function errnoOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
+}
+
+/** Maps a failed connect or login to a FerryError a person can act on. */
+export function connectFailure(error: unknown, where: string, attempts: AuthAttempts): FerryError {
+  if (error instanceof FerryError) return error;
+  const message = error instanceof Error ? error.message.replace(/^[a-zA-Z]+: /, '') : String(error);
+  const level = levelOf(error);
+  const errno = errnoOf(error);
+  if (/^Unsupported algorithm/i.test(message)) {
+    return new FerryError('INVALID_INPUT', `${message} (see the SFTP cipher setting)`, { cause: error });
+  }
+  if (level === 'client-authentication' || /authentication methods failed/i.test(message)) {
+    const tried = attempts.tried.length > 0 ? attempts.tried.join(', ') : 'no method the server accepts';
+    return new FerryError('AUTH_FAILED', `Login to ${where} failed (tried ${tried})`, { cause: error });
+  }
+  if (level === 'client-timeout' || errno === 'ETIMEDOUT' || /timed out/i.test(message)) {
+    return new FerryError('TIMEOUT', `${where} did not complete the SSH handshake in time`, { cause: error });
+  }
+  if (errno === 'ECONNREFUSED') {
+    return new FerryError('CONNECTION_LOST', `${where} refused the connection`, { cause: error });
+  }
+  if (errno === 'ENOTFOUND' || errno === 'EAI_AGAIN') {
+    return new FerryError('CONNECTION_LOST', `Cannot find the host of ${where}`, {
+      cause: error,
+      retryable: errno === 'EAI_AGAIN',
+    });
+  }
+  if (level === 'handshake' || level === 'protocol') {
+    return new FerryError('PROTOCOL', `SSH handshake with ${where} failed: ${message}`, { cause: error });
+  }
+  return new FerryError('CONNECTION_LOST', `Connection to ${where} failed: ${message}`, { cause: error });
+}
+
+/** The host key policy for a URL and its options. */
+export function hostKeyPolicyFor(target: FerryUrl, options: ConnectOptions, log: LogSink): HostKeyPolicy {
+  const sftp: SftpConnectOptions = options.sftp ?? {};
+  const userFile = sftp.userKnownHostsFile;
+  return {
+    host: target.host,
+    port: target.port,
+    ferryKnownHosts: join(options.dataFolder ?? defaultDataFolder(), 'known_hosts'),
+    userKnownHosts: userFile === false ? null : (userFile ?? join(homedir(), '.ssh', 'known_hosts')),
+    acceptNew: sftp.acceptNewHostKey ?? false,
+    trustFingerprint: sftp.trustFingerprint,
+    log,
+  };
+}
+
+/**
+ * Connects, checks the host key, logs in and opens the SFTP channel, all
+ * through ssh2-sftp-client. The host verifier is always set (ssh2 would
+ * accept any key without one), and its verdict, not ssh2's generic
+ * "verification failed", is what a refused key reports.
+ */
+export async function connectSsh(target: FerryUrl, options: ConnectOptions, log: LogSink): Promise<ConnectedSsh> {
+  const sftpOptions: SftpConnectOptions = options.sftp ?? {};
+  const signal = options.signal;
+  if (signal?.aborted) throw canceledError();
+  const where = `${target.host}:${target.port}`;
+  const username = options.user ?? target.user;
+  if (username === undefined || username === '') {
+    throw new FerryError('INVALID_INPUT', `Give a user name for ${where} (sftp://user@host/)`);
+  }
+  const password = options.password ?? target.password;
+  const policy = hostKeyPolicyFor(target, options, log);
+  const privateKey: ParsedKey | undefined =
+    sftpOptions.identityFile === undefined
+      ? undefined
+      : await loadPrivateKey(sftpOptions.identityFile, sftpOptions.passphrase);
+  const agent = await usableAgent(sftpOptions.agent === false ? undefined : (sftpOptions.agent ?? defaultAgent()), log);
+  const attempts: AuthAttempts = { tried: [] };
+
+  // Set from the verifier's callback; typed wide so the checks after connect are not narrowed away.
+  let hostKeyProblem = null as FerryError | null;
+  let rawError: unknown = null;
+  const lostListeners: ((reason: string) => void)[] = [];
+  let connected = false;
+  const lost = (reason: string): void => {
+    if (!connected) return;
+    connected = false;
+    for (const listener of lostListeners) listener(reason);
+  };
+  const library = new SftpClient('ferry', {
+    error: (error: unknown) => lost(error instanceof Error ? error.message : String(error)),
+    end: () => lost('the server ended the connection'),
+    close: () => lost('the connection closed'),
+  }) as SftpLibrary;
+  // The library rewraps errors and drops ssh2's `level`; keep the original.
+  library.client.on('error', (error: Error) => {
+    rawError ??= error;
+  });
+  // No ssh2 `debug` hook: it would format a line for every SFTP packet of
+  // every transfer. The negotiated algorithms are what a person needs.
+  library.client.on('handshake', (negotiated) => {
+    log(
+      'reply',
+      `SSH handshake: kex ${negotiated.kex}, host key ${negotiated.serverHostKey}, ` +
+        `ciphers ${negotiated.cs.cipher} / ${negotiated.sc.cipher}`,
+    );
+  });
+
+  const config: ConnectConfig = {
+    host: target.host,
+    port: target.port,
+    username,
+    readyTimeout: sftpOptions.readyTimeout ?? SSH_DEFAULTS.readyTimeout,
+    keepaliveInterval: sftpOptions.keepaliveInterval ?? SSH_DEFAULTS.keepaliveInterval,
+    keepaliveCountMax: sftpOptions.keepaliveCountMax ?? SSH_DEFAULTS.keepaliveCountMax,
+    hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
+      checkHostKey(policy, key).then(
+        () => verify(true),
+        (error: unknown) => {
+          hostKeyProblem =
+            error instanceof FerryError
+              ? error
+              : new FerryError('LOCAL_IO', 'Cannot check the host key', { cause: error });
+          verify(false);
+        },
+      );
+    },
+    authHandler: openSshOrderAuthHandler(
+      { username, password, privateKey, agent, onPrompt: sftpOptions.onPrompt, log },
+      attempts,
+    ),
+    algorithms: {
+      serverHostKey: hostKeyAlgorithmOrder(await preferredHostKeyTypes(policy)) as NonNullable<
+        ConnectConfig['algorithms']
+      >['serverHostKey'],
+      ...(sftpOptions.ciphers
+        ? { cipher: sftpOptions.ciphers as NonNullable<ConnectConfig['algorithms']>['cipher'] }
+        : {}),
+    },
+  };
+
+  log('info', `Connecting to ${where} as ${username}`);
+  const onAbort = (): void => {
+    library.client.destroy();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let sftp: SFTPWrapper;
+  try {
+    sftp = await library.connect(config);
+  } catch (error) {
+    library.client.destroy();
+    if (signal?.aborted) throw canceledError();
+    if (hostKeyProblem) throw hostKeyProblem;
+    throw connectFailure(rawError ?? error, where, attempts);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  connected = true;
+  // ssh2 emits a fatal SFTP protocol error on the channel; unheard it would crash the process.
+  sftp.on('error', (error: Error) => {
+    log('error', `SFTP channel error: ${error.message}`);
+    lost(error.message);
+  });
+  sftp.on('close', () => lost('the SFTP channel closed'));
+  log('info', `Logged in to ${where} as ${username}`);
+  return { library, sftp, onLost: (listener) => lostListeners.push(listener) };
+}

@@ -1,0 +1,304 @@
+import type { Writable } from 'node:stream';
+import type { SFTPWrapper } from 'ssh2';
+import { detectOversizedReads } from './ssh2ReadGuard.js';
+import { OPEN_MODE } from './ssh2Runtime.js';
+import { FerryError } from '../../../../shared/errors.js';
+import { canceledError } from '../../remote/streams.js';
+import { fromSftpError, sftpStatusOf } from './sftpErrors.js';
+import { closeHandle, fstatHandle, openHandle, stalledError } from './sftpHandles.js';
+import { CONCURRENCY_SUSPECT_STATUSES, type PipelineHooks, type PipelineSettings } from './transferSettings.js';
+
+/** A byte range of the file to ask for. */
+interface Range {
+  offset: number;
+  length: number;
+}
+
+interface ReadRequest extends Range {
+  buffer: Buffer;
+}
+
+/**
+ * Downloads `path` from `startOffset` into `destination` with many READ
+ * requests in flight, the way OpenSSH's sftp does:
+ *
+ * - requests go out in file order, up to `requestsInFlight` at once, each
+ *   into its own buffer; replies are put back in order by offset, so a
+ *   short read (fewer bytes than asked, legal in SFTP) just re-asks for the
+ *   rest, and replies in any order still give the right file;
+ * - finished chunks are handed to `destination` in runs, corked, so a
+ *   file stream writes them with one writev; when it pushes back, reads
+ *   stay in flight until twice the window is buffered, then wait;
+ * - EOF is learned from the server (the size from FSTAT only stops us
+ *   from asking far past it), so a file that grows or shrinks meanwhile
+ *   still ends cleanly;
+ * - cancel, a failure or a lost session stop new requests, wait for the
+ *   outstanding replies (or the session's end), close the handle, and
+ *   reject: the session stays usable after a cancel or a refused read;
+ * - replies out of order, or a bad-handle failure while several requests
+ *   are in flight, tell the session to use one request from now on; the
+ *   failed ranges are asked again once, on a fresh handle.
+ *
+ * Resolves with the bytes written to `destination` (not counting `startOffset`).
+ */
+export async function pipelinedDownload(
+  sftp: SFTPWrapper,
+  path: string,
+  destination: Writable,
+  startOffset: number,
+  settings: PipelineSettings,
+  hooks: PipelineHooks,
+): Promise<number> {
+  let handle: Buffer;
+  try {
+    handle = await openHandle(sftp, path, OPEN_MODE.READ);
+  } catch (error) {
+    throw fromSftpError(error, 'open', path, hooks.isSessionLost());
+  }
+  // The size only bounds how far ahead we ask; EOF itself comes from the server.
+  const sizeHint = await fstatHandle(sftp, handle).then(
+    (stats) => (typeof stats.size === 'number' ? stats.size : Infinity),
+    () => Infinity,
+  );
+  const { requestSize, requestTimeoutMs } = settings;
+  let limit = Math.max(1, settings.requestsInFlight);
+
+  let nextOffset = startOffset;
+  let writeOffset = startOffset;
+  let endOfFile = Infinity;
+  const again: Range[] = [];
+  const ready = new Map<number, Buffer>();
+  let readyBytes = 0;
+  const inFlight = new Map<number, ReadRequest>();
+  let inFlightBytes = 0;
+  let nextSequence = 0;
+  let failure = null as Error | null;
+  let concurrencyRetryUsed = false as boolean;
+  /** After a bad-handle failure: wait for the outstanding replies, then open the file afresh. */
+  let reopen: 'no' | 'waiting' | 'running' = 'no';
+  let paused = false;
+  /** Writes handed to the destination whose callbacks have not come back yet. */
+  let pendingWrites = 0;
+  let whenWritten: (() => void) | null = null;
+  let settled = false;
+  let lastActivity = Date.now();
+
+  return new Promise<number>((resolve, reject) => {
+    const onAbort = (): void => pump();
+    const onWritten = (): void => {
+      pendingWrites--;
+      if (pendingWrites === 0 && whenWritten) {
+        const resume = whenWritten;
+        whenWritten = null;
+        resume();
+      }
+    };
+    const onDrain = (): void => {
+      paused = false;
+      pump();
+    };
+    const onDestinationError = (error: Error): void => {
+      failure ??= new FerryError('LOCAL_IO', `Cannot write the download of "${path}": ${error.message}`, {
+        cause: error,
+      });
+      pump();
+    };
+    const watchdog = setInterval(
+      () => {
+        if (inFlight.size === 0 || Date.now() - lastActivity < requestTimeoutMs) return;
+        failure ??= stalledError(path, requestTimeoutMs);
+        hooks.onStall();
+      },
+      Math.max(50, Math.min(requestTimeoutMs / 4, 1000)),
+    );
+    hooks.signal?.addEventListener('abort', onAbort, { once: true });
+    destination.on('error', onDestinationError);
+
+    const cleanUp = (): void => {
+      settled = true;
+      clearInterval(watchdog);
+      hooks.signal?.removeEventListener('abort', onAbort);
+      destination.off('error', onDestinationError);
+      destination.off('drain', onDrain);
+    };
+
+    const finish = (error: Error | null): void => {
+      if (settled) return;
+      cleanUp();
+      // Close before settling, so the next request on this session never
+      // races with replies still owed to this transfer; and let our writes
+      // land first, so a caller that destroys the destination on failure
+      // never has a write of ours still in flight.
+      closeHandle(sftp, handle, requestTimeoutMs, hooks.isSessionLost)
+        .catch(() => undefined)
+        .then(
+          () =>
+            new Promise<void>((resolveWrites) => {
+              // A destination that failed answers no more write callbacks.
+              if (pendingWrites === 0 || destination.destroyed || destination.errored) resolveWrites();
+              else whenWritten = resolveWrites;
+            }),
+        )
+        .then(() => {
+          if (error) reject(error);
+          else resolve(writeOffset - startOffset);
+        }, reject);
+    };
+
+    /** Hands every chunk that continues the file to the destination, corked into one write. */
+    const flush = (): void => {
+      if (paused) return;
+      const run: Buffer[] = [];
+      for (let chunk = ready.get(writeOffset); chunk !== undefined; chunk = ready.get(writeOffset)) {
+        ready.delete(writeOffset);
+        run.push(chunk);
+        readyBytes -= chunk.length;
+        writeOffset += chunk.length;
+      }
+      if (run.length === 0) return;
+      let accepted = true;
+      destination.cork();
+      for (const chunk of run) {
+        pendingWrites++;
+        accepted = destination.write(chunk, onWritten);
+      }
+      destination.uncork();
+      hooks.onProgress?.(writeOffset);
+      if (!accepted) {
+        paused = true;
+        destination.once('drain', onDrain);
+      }
+    };
+
+    const nextRange = (): Range | null => {
+      // Ranges to ask again go first, lowest offset first: the lowest is what
+      // the destination waits for.
+      while (again.length > 0) {
+        again.sort((a, b) => a.offset - b.offset);
+        const range = again.shift();
+        if (range && range.offset < endOfFile) return range;
+      }
+      if (nextOffset >= endOfFile) return null;
+      if (nextOffset >= sizeHint) {
+        // Past the size FSTAT gave: one probe at a time until EOF answers.
+        for (const request of inFlight.values()) if (request.offset >= sizeHint) return null;
+      }
+      const range = { offset: nextOffset, length: requestSize };
+      nextOffset += requestSize;
+      return range;
+    };
+
+    const send = (range: Range): void => {
+      const sequence = nextSequence++;
+      // One spare byte, so a reply longer than asked is caught (see detectOversizedReads).
+      const request: ReadRequest = { ...range, buffer: Buffer.allocUnsafe(range.length + 1) };
+      inFlight.set(sequence, request);
+      inFlightBytes += range.length;
+      sftp.read(handle, request.buffer, 0, range.length, range.offset, (error, bytesRead) => {
+        onReply(sequence, request, error, bytesRead);
+      });
+      detectOversizedReads(sftp, request.buffer, range.length);
+    };
+
+    const onReply = (sequence: number, request: ReadRequest, error: Error | undefined, bytesRead: number): void => {
+      lastActivity = Date.now();
+      const oldest = inFlight.keys().next().value;
+      inFlight.delete(sequence);
+      inFlightBytes -= request.length;
+      if (oldest !== sequence && limit > 1) {
+        limit = 1;
+        hooks.onConcurrencyTrouble(`replies to READ requests for "${path}" came out of order`);
+      }
+      if (error) {
+        const status = sftpStatusOf(error);
+        if (
+          status !== undefined &&
+          CONCURRENCY_SUSPECT_STATUSES.has(status) &&
+          limit > 1 &&
+          !concurrencyRetryUsed &&
+          !hooks.isSessionLost()
+        ) {
+          hooks.onConcurrencyTrouble(
+            `the server failed a READ of "${path}" with ${limit} in flight (${error.message})`,
+          );
+          concurrencyRetryUsed = true;
+          reopen = 'waiting';
+          limit = 1;
+          again.unshift({ offset: request.offset, length: request.length });
+        } else if (reopen !== 'no') {
+          again.push({ offset: request.offset, length: request.length });
+        } else {
+          failure ??= fromSftpError(error, 'read', path, hooks.isSessionLost());
+        }
+      } else if (bytesRead === 0) {
+        // ssh2 reports an EOF status as a read of zero bytes.
+        endOfFile = Math.min(endOfFile, request.offset);
+      } else {
+        ready.set(request.offset, request.buffer.subarray(0, bytesRead));
+        readyBytes += bytesRead;
+        if (bytesRead < request.length) {
+          again.unshift({ offset: request.offset + bytesRead, length: request.length - bytesRead });
+        }
+      }
+      pump();
+    };
+
+    const reopenHandle = (): void => {
+      reopen = 'running';
+      closeHandle(sftp, handle, requestTimeoutMs, hooks.isSessionLost)
+        .catch(() => undefined)
+        .then(() => openHandle(sftp, path, OPEN_MODE.READ))
+        .then(
+          (fresh) => {
+            handle = fresh;
+            reopen = 'no';
+            pump();
+          },
+          (error: unknown) => {
+            reopen = 'no';
+            failure ??= fromSftpError(error, 'reopen', path, hooks.isSessionLost());
+            pump();
+          },
+        );
+    };
+
+    const pump = (): void => {
+      if (settled) return;
+      flush();
+      // A fresh handle is on its way; everything waits for it.
+      if (reopen === 'running') return;
+      if (hooks.signal?.aborted) failure ??= canceledError();
+      if (failure) {
+        if (inFlight.size === 0) finish(failure);
+        return;
+      }
+      if (reopen !== 'no') {
+        if (inFlight.size === 0) reopenHandle();
+        return;
+      }
+      // Buffered plus requested bytes stay under twice the window, except that
+      // one request may always go out: it may be the one that fills the gap
+      // everything buffered is waiting behind.
+      const window = limit * requestSize * 2;
+      const room = (): boolean => inFlight.size < limit && (inFlight.size === 0 || readyBytes + inFlightBytes < window);
+      // Refill in bursts (one socket write each) rather than one request per reply.
+      if (inFlight.size === 0 || limit - inFlight.size >= Math.min(settings.refillAtLeast, limit)) {
+        settings.batch(() => {
+          while (room()) {
+            const range = nextRange();
+            if (!range) break;
+            send(range);
+          }
+        });
+      }
+      if (inFlight.size > 0 || paused) return;
+      if (ready.size > 0) {
+        finish(new FerryError('PROTOCOL', `The server left a gap in "${path}" at byte ${writeOffset}`));
+        return;
+      }
+      finish(null);
+    };
+
+    pump();
+  });
+}

@@ -1,0 +1,237 @@
+import type { Readable } from 'node:stream';
+import type { SFTPWrapper } from 'ssh2';
+import { OPEN_MODE } from './ssh2Runtime.js';
+import { FerryError } from '../../../../shared/errors.js';
+import { fromNodeError } from '../../errors/fromNodeError.js';
+import { canceledError } from '../../remote/streams.js';
+import { fromSftpError, sftpStatusOf } from './sftpErrors.js';
+import { closeHandle, openHandle, stalledError, statusRequest } from './sftpHandles.js';
+import { CONCURRENCY_SUSPECT_STATUSES, type PipelineHooks, type PipelineSettings } from './transferSettings.js';
+
+interface WriteRequest {
+  offset: number;
+  data: Buffer;
+}
+
+/** Upload behaviour that depends on what the server offers. */
+export interface UploadFinishing {
+  /** Send fsync@openssh.com before closing, so the data is on the server's disk when we report success. */
+  fsync: boolean;
+}
+
+/**
+ * Takes exactly `size` bytes off the front of a list of chunks: a slice
+ * when one chunk holds them, one copy when they span several.
+ */
+function takeBytes(chunks: Buffer[], size: number): Buffer {
+  const first = chunks[0];
+  if (first !== undefined && first.length >= size) {
+    if (first.length === size) chunks.shift();
+    else chunks[0] = first.subarray(size);
+    return first.subarray(0, size);
+  }
+  const parts: Buffer[] = [];
+  let needed = size;
+  while (needed > 0) {
+    const chunk = chunks[0];
+    if (chunk === undefined) break;
+    if (chunk.length <= needed) {
+      parts.push(chunk);
+      chunks.shift();
+      needed -= chunk.length;
+    } else {
+      parts.push(chunk.subarray(0, needed));
+      chunks[0] = chunk.subarray(needed);
+      needed = 0;
+    }
+  }
+  return Buffer.concat(parts, size - needed);
+}
+
+/**
+ * Uploads `source` to `path` starting at `startOffset` with many WRITE
+ * requests in flight: the source is read only while a request slot is
+ * free (that is the backpressure), cut into `requestSize` pieces, and
+ * each piece is kept until the server acknowledges it, so a bad-handle
+ * failure under load can be re-sent on a fresh handle with one request in
+ * flight. At `startOffset` > 0 the file is cut there first: what follows
+ * is replaced, never left behind. Before the final CLOSE the server is
+ * asked to fsync where it offers that. Resolves with the bytes sent.
+ */
+export async function pipelinedUpload(
+  sftp: SFTPWrapper,
+  source: Readable,
+  path: string,
+  startOffset: number,
+  settings: PipelineSettings,
+  hooks: PipelineHooks,
+  finishing: UploadFinishing,
+): Promise<number> {
+  const { requestSize, requestTimeoutMs } = settings;
+  const flags = OPEN_MODE.WRITE | OPEN_MODE.CREAT | (startOffset === 0 ? OPEN_MODE.TRUNC : 0);
+  let handle: Buffer;
+  try {
+    handle = await openHandle(sftp, path, flags, 0o644);
+    if (startOffset > 0) {
+      const opened = handle;
+      await statusRequest((done) => sftp.fsetstat(opened, { size: startOffset }, done));
+    }
+  } catch (error) {
+    throw fromSftpError(error, 'open for writing', path, hooks.isSessionLost());
+  }
+
+  let limit = Math.max(1, settings.requestsInFlight);
+  const inFlight = new Map<number, WriteRequest>();
+  let nextSequence = 0;
+  let acknowledged = startOffset;
+  let failure = null as Error | null;
+  let concurrencyRetryUsed = false as boolean;
+  const resend: WriteRequest[] = [];
+  let lastActivity = Date.now();
+  let wake: (() => void) | null = null;
+
+  const notify = (): void => {
+    const waiting = wake;
+    wake = null;
+    waiting?.();
+  };
+  /** Waits until `ready()` holds, re-checking after every reply, abort or stall. */
+  const waitUntil = async (ready: () => boolean): Promise<void> => {
+    while (!ready()) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  };
+  const stopped = (): boolean => failure !== null || (hooks.signal?.aborted ?? false);
+
+  const onAbort = (): void => notify();
+  hooks.signal?.addEventListener('abort', onAbort, { once: true });
+  const watchdog = setInterval(
+    () => {
+      if (inFlight.size === 0 || Date.now() - lastActivity < requestTimeoutMs) return;
+      failure ??= stalledError(path, requestTimeoutMs);
+      hooks.onStall();
+      notify();
+    },
+    Math.max(50, Math.min(requestTimeoutMs / 4, 1000)),
+  );
+
+  const send = (request: WriteRequest): void => {
+    const sequence = nextSequence++;
+    inFlight.set(sequence, request);
+    sftp.write(handle, request.data, 0, request.data.length, request.offset, (error) => {
+      lastActivity = Date.now();
+      const oldest = inFlight.keys().next().value;
+      inFlight.delete(sequence);
+      if (oldest !== sequence && limit > 1) {
+        limit = 1;
+        hooks.onConcurrencyTrouble(`acknowledgements of WRITE requests for "${path}" came out of order`);
+      }
+      if (error) {
+        const status = sftpStatusOf(error);
+        if (
+          status !== undefined &&
+          CONCURRENCY_SUSPECT_STATUSES.has(status) &&
+          (limit > 1 || resend.length > 0) &&
+          !concurrencyRetryUsed &&
+          !hooks.isSessionLost()
+        ) {
+          if (resend.length === 0) {
+            hooks.onConcurrencyTrouble(
+              `the server failed a WRITE to "${path}" with ${limit} in flight (${error.message})`,
+            );
+          }
+          limit = 1;
+          resend.push(request);
+        } else {
+          failure ??= fromSftpError(error, 'write', path, hooks.isSessionLost());
+        }
+      } else {
+        acknowledged += request.data.length;
+        hooks.onProgress?.(acknowledged);
+      }
+      notify();
+    });
+  };
+
+  /** After a bad-handle failure: drain, open afresh, re-send the failed pieces one at a time. */
+  const recover = async (): Promise<void> => {
+    await waitUntil(() => inFlight.size === 0);
+    concurrencyRetryUsed = true;
+    if (stopped()) return;
+    await closeHandle(sftp, handle, requestTimeoutMs, hooks.isSessionLost).catch(() => undefined);
+    try {
+      handle = await openHandle(sftp, path, OPEN_MODE.WRITE);
+    } catch (error) {
+      failure ??= fromSftpError(error, 'reopen', path, hooks.isSessionLost());
+      return;
+    }
+    const pieces = resend.splice(0).sort((a, b) => a.offset - b.offset);
+    for (const piece of pieces) {
+      send(piece);
+      await waitUntil(() => inFlight.size === 0 || stopped());
+      if (stopped()) return;
+    }
+  };
+
+  const sendWhenFree = async (request: WriteRequest): Promise<void> => {
+    await waitUntil(() => stopped() || resend.length > 0 || inFlight.size < limit);
+    if (resend.length > 0 && !concurrencyRetryUsed) await recover();
+    if (stopped()) return;
+    await waitUntil(() => stopped() || inFlight.size < limit);
+    if (!stopped()) send(request);
+  };
+
+  let offset = startOffset;
+  const pending: Buffer[] = [];
+  let pendingBytes = 0;
+  try {
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        while (pendingBytes >= requestSize && !stopped()) {
+          const data = takeBytes(pending, requestSize);
+          pendingBytes -= data.length;
+          await sendWhenFree({ offset, data });
+          offset += data.length;
+        }
+        if (stopped()) break;
+      }
+    } catch (error) {
+      failure ??= fromNodeError(error, 'read', 'the upload source');
+    }
+    if (!stopped() && pendingBytes > 0) {
+      const data = takeBytes(pending, pendingBytes);
+      await sendWhenFree({ offset, data });
+      offset += data.length;
+    }
+    await waitUntil(() => inFlight.size === 0);
+    if (resend.length > 0 && !concurrencyRetryUsed && !stopped()) await recover();
+    if (resend.length > 0) {
+      failure ??= new FerryError('PROTOCOL', `The server kept failing WRITE requests for "${path}"`, {
+        retryable: true,
+      });
+    }
+    if (hooks.signal?.aborted) failure ??= canceledError();
+    if (failure) throw failure;
+    if (finishing.fsync) {
+      const opened = handle;
+      await statusRequest((done) => sftp.ext_openssh_fsync(opened, (error) => done(error))).catch((error: unknown) => {
+        throw fromSftpError(error, 'flush to disk', path, hooks.isSessionLost());
+      });
+    }
+  } catch (error) {
+    await closeHandle(sftp, handle, requestTimeoutMs, hooks.isSessionLost).catch(() => undefined);
+    throw error;
+  } finally {
+    clearInterval(watchdog);
+    hooks.signal?.removeEventListener('abort', onAbort);
+  }
+  // The CLOSE reply is where some servers report a write that failed late.
+  await closeHandle(sftp, handle, requestTimeoutMs, hooks.isSessionLost).catch((error: unknown) => {
+    throw fromSftpError(error, 'finish writing', path, hooks.isSessionLost());
+  });
+  return offset - startOffset;
+}

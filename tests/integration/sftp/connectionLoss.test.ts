@@ -1,0 +1,154 @@
+// The server dies mid-transfer: the transfer fails with a retryable
+// CONNECTION_LOST, leaves its partial, and a resume on a new session
+// completes the file byte-identical. Uses a private sshd (same host key and
+// users as the shared one), never the shared sshd, which others rely on.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chown, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { downloadFile } from '../../../electron/core/transfers/downloadFile.js';
+import { uploadFile } from '../../../electron/core/transfers/uploadFile.js';
+import { FerryError } from '../../../shared/errors.js';
+import { createExtraSshd, type ExtraSshd } from '../../servers/extraSshd.js';
+import { dataFolder, keyUser, openSession, removeAll, removeDataFolders, sha256, uniqueName } from './sftpTestKit.js';
+
+const SIZE = 96 * 1024 * 1024 + 4321;
+let server: ExtraSshd;
+let folder = '';
+let local = '';
+let trustFolder = '';
+const content = randomBytes(SIZE);
+
+async function failure(promise: Promise<unknown>): Promise<FerryError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof FerryError) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+beforeAll(async () => {
+  server = await createExtraSshd();
+  await server.start();
+  folder = join(keyUser.home, uniqueName('lost'));
+  await mkdir(folder);
+  await chown(folder, keyUser.uid, keyUser.gid);
+  local = await mkdtemp(join(tmpdir(), 'ferry-sftp-lost-'));
+  trustFolder = await dataFolder(true, server.port);
+});
+
+afterAll(async () => {
+  await server.dispose();
+  await removeAll(folder, local, trustFolder);
+  await removeDataFolders();
+});
+
+describe('SFTP when the server dies mid-transfer', () => {
+  it(
+    'fails a download with retryable CONNECTION_LOST, then resumes it byte-identical',
+    { timeout: 120_000 },
+    async () => {
+      const remotePath = join(folder, 'down.bin');
+      await writeFile(remotePath, content);
+      await chown(remotePath, keyUser.uid, keyUser.gid);
+      const target = join(local, 'down.bin');
+
+      const first = await openSession({ port: server.port, folder: trustFolder });
+      // Looked up now, killed synchronously from the progress callback: a
+      // fast transfer could finish while the processes were being found.
+      const killNow = await server.prepareKill();
+      let killed = false;
+      const error = await failure(
+        downloadFile(first, remotePath, target, {
+          onProgress: (bytes) => {
+            if (bytes > 16 * 1024 * 1024 && !killed) {
+              killed = true;
+              killNow();
+            }
+          },
+        }),
+      );
+      await server.kill();
+      await first.close();
+      expect(error.code).toBe('CONNECTION_LOST');
+      expect(error.retryable).toBe(true);
+      expect(existsSync(target)).toBe(false);
+      const partial = (await stat(`${target}.ferrypart`)).size;
+      expect(partial).toBeGreaterThan(0);
+      expect(partial).toBeLessThan(SIZE);
+
+      await server.start();
+      const second = await openSession({ port: server.port, folder: trustFolder });
+      try {
+        const result = await downloadFile(second, remotePath, target, { resume: true });
+        expect(result.transferred).toBe(SIZE - partial);
+        expect(sha256(await readFile(target))).toBe(sha256(content));
+      } finally {
+        await second.close();
+      }
+    },
+  );
+
+  it(
+    'fails an upload with retryable CONNECTION_LOST, then resumes it byte-identical',
+    { timeout: 120_000 },
+    async () => {
+      const source = join(local, 'up-source.bin');
+      await writeFile(source, content);
+      const remotePath = join(folder, 'up.bin');
+
+      const first = await openSession({ port: server.port, folder: trustFolder });
+      // Looked up now, killed synchronously from the progress callback: a
+      // fast transfer could finish while the processes were being found.
+      const killNow = await server.prepareKill();
+      let killed = false;
+      const error = await failure(
+        uploadFile(first, source, remotePath, {
+          onProgress: (bytes) => {
+            if (bytes > 16 * 1024 * 1024 && !killed) {
+              killed = true;
+              killNow();
+            }
+          },
+        }),
+      );
+      await server.kill();
+      await first.close();
+      expect(error.code).toBe('CONNECTION_LOST');
+      expect(error.retryable).toBe(true);
+      const partial = (await stat(remotePath)).size;
+      expect(partial).toBeLessThan(SIZE);
+
+      await server.start();
+      const second = await openSession({ port: server.port, folder: trustFolder });
+      try {
+        const result = await uploadFile(second, source, remotePath, { resume: true });
+        expect(result.transferred).toBe(SIZE - partial);
+        expect(sha256(await readFile(remotePath))).toBe(sha256(content));
+      } finally {
+        await second.close();
+      }
+    },
+  );
+
+  it('refuses new calls on a session whose connection is gone', async () => {
+    const session = await openSession({ port: server.port, folder: trustFolder });
+    await server.kill();
+    // The loss is noticed on the next read of the socket; a call made after it must not hang.
+    const error = await failure(
+      (async () => {
+        for (;;) {
+          await session.list(folder);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })(),
+    );
+    expect(error.code).toBe('CONNECTION_LOST');
+    await session.close();
+    await server.start();
+  });
+});

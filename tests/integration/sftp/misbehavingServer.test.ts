@@ -1,0 +1,189 @@
+// Misbehaviour no real server shows, from a scripted in-process SFTP
+// server: oversized READ replies, replies to request ids never sent,
+// replies out of order, failures under concurrency, hostile names, and a
+// check-file extension.
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
+import { Readable, Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SftpFileSystem } from '../../../electron/core/protocols/sftp/sftpFileSystem.js';
+import { openRemote } from '../../../electron/core/remote/openRemote.js';
+import type { SftpConnectOptions } from '../../../electron/core/remote/connectOptions.js';
+import { parseFerryUrl } from '../../../shared/url.js';
+import {
+  startScriptedSftpServer,
+  type ScriptedSftpOptions,
+  type ScriptedSftpServer,
+} from '../../servers/scriptedSftpServer.js';
+import { asSftp, dataFolder, removeAll, removeDataFolders, sha256 } from './sftpTestKit.js';
+
+const open: { server: ScriptedSftpServer; remote: SftpFileSystem; folder: string }[] = [];
+
+afterEach(async () => {
+  for (const { server, remote, folder } of open.splice(0)) {
+    await remote.close();
+    await server.close();
+    await removeAll(folder);
+  }
+  await removeDataFolders();
+});
+
+async function connect(
+  options: ScriptedSftpOptions,
+  sftp: SftpConnectOptions = {},
+): Promise<{ server: ScriptedSftpServer; remote: SftpFileSystem }> {
+  const server = await startScriptedSftpServer(options);
+  const folder = await dataFolder(false);
+  const remote = asSftp(
+    await openRemote(parseFerryUrl(`sftp://${server.user}@127.0.0.1:${server.port}/`), {
+      password: server.password,
+      dataFolder: folder,
+      sftp: {
+        agent: false,
+        userKnownHostsFile: false,
+        trustFingerprint: server.fingerprint,
+        requestSize: 32 * 1024,
+        ...sftp,
+      },
+    }),
+  );
+  open.push({ server, remote, folder });
+  return { server, remote };
+}
+
+function collector(): { stream: Writable; data: () => Buffer } {
+  const chunks: Buffer[] = [];
+  return {
+    stream: new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+    }),
+    data: () => Buffer.concat(chunks),
+  };
+}
+
+async function download(remote: SftpFileSystem, path: string): Promise<Buffer> {
+  const sink = collector();
+  await remote.download(path, sink.stream);
+  return sink.data();
+}
+
+const content = randomBytes(40 * 32 * 1024 + 999);
+
+describe('SFTP against a misbehaving server', () => {
+  it('refuses a READ reply that carries more than asked, and the session goes on', async () => {
+    const { server, remote } = await connect({ misbehaviour: { readExtraBytes: 100 } });
+    server.files.set('/f.bin', content);
+    await expect(download(remote, '/f.bin')).rejects.toMatchObject({
+      code: 'PROTOCOL',
+      message: expect.stringContaining('more data than requested') as unknown,
+    });
+    server.setMisbehaviour({});
+    expect(sha256(await download(remote, '/f.bin'))).toBe(sha256(content));
+  });
+
+  it('ignores replies to request ids it never sent', async () => {
+    const { server, remote } = await connect({ misbehaviour: { strayReplies: true } });
+    server.files.set('/f.bin', content);
+    expect(sha256(await download(remote, '/f.bin'))).toBe(sha256(content));
+    await remote.upload(Readable.from([content]), '/up.bin');
+    expect(sha256(server.files.get('/up.bin') ?? Buffer.alloc(0))).toBe(sha256(content));
+    expect((await remote.list('/')).map((entry) => entry.name)).toContain('f.bin');
+  });
+
+  it('asks again for the rest after short reads', async () => {
+    const { server, remote } = await connect({ misbehaviour: { maxReadReply: 1000 } });
+    server.files.set('/f.bin', content);
+    expect(sha256(await download(remote, '/f.bin'))).toBe(sha256(content));
+  });
+
+  it('lists hostile names without crashing and keeps them raw', async () => {
+    const oddNames = ['../x', 'a/b', 'ctl\u0001\u0007\u001b[2J', 'tab\there', '..', '.', 'ok.txt'];
+    const { remote } = await connect({ oddNames });
+    const names = (await remote.list('/odd')).map((entry) => entry.name);
+    expect(names).toEqual(['../x', 'a/b', 'ctl\u0001\u0007\u001b[2J', 'tab\there', 'ok.txt']);
+  });
+
+  it('falls back to one request in flight when replies come out of order, and the file is still exact', async () => {
+    const { server, remote } = await connect({ misbehaviour: { reorderReplies: true } }, { requestsInFlight: 16 });
+    server.files.set('/f.bin', content);
+    expect(remote.requestsInFlight).toBe(16);
+    expect(sha256(await download(remote, '/f.bin'))).toBe(sha256(content));
+    expect(remote.requestsInFlight).toBe(1);
+
+    server.resetCounters();
+    expect(sha256(await download(remote, '/f.bin'))).toBe(sha256(content));
+    expect(server.maxBatch).toBe(1);
+    await remote.upload(Readable.from([content]), '/up.bin');
+    expect(server.maxBatch).toBe(1);
+    expect(sha256(server.files.get('/up.bin') ?? Buffer.alloc(0))).toBe(sha256(content));
+  });
+
+  it('falls back to one request in flight and retries when the server fails a handle under load (download)', async () => {
+    const { server, remote } = await connect(
+      { misbehaviour: { failConcurrentRequests: true } },
+      { requestsInFlight: 8 },
+    );
+    server.files.set('/f.bin', content);
+    expect(sha256(await download(remote, '/f.bin'))).toBe(sha256(content));
+    expect(remote.requestsInFlight).toBe(1);
+  });
+
+  it('falls back to one request in flight and re-sends when the server fails a handle under load (upload)', async () => {
+    const { server, remote } = await connect(
+      { misbehaviour: { failConcurrentRequests: true } },
+      { requestsInFlight: 8 },
+    );
+    const sent = await remote.upload(Readable.from([content]), '/up.bin');
+    expect(sent).toBe(content.length);
+    expect(remote.requestsInFlight).toBe(1);
+    expect(sha256(server.files.get('/up.bin') ?? Buffer.alloc(0))).toBe(sha256(content));
+  });
+
+  it('keeps many requests in flight against a well-behaved server', async () => {
+    const { server, remote } = await connect({}, { requestsInFlight: 16 });
+    server.files.set('/f.bin', content);
+    expect(sha256(await download(remote, '/f.bin'))).toBe(sha256(content));
+    expect(server.maxBatch).toBeGreaterThan(1);
+    expect(remote.requestsInFlight).toBe(16);
+  });
+
+  it('gives up with a retryable TIMEOUT when the server stops answering, and drops the session', async () => {
+    const { server, remote } = await connect({ misbehaviour: { ignoreReads: true } }, { requestTimeout: 800 });
+    server.files.set('/f.bin', content);
+    await expect(download(remote, '/f.bin')).rejects.toMatchObject({ code: 'TIMEOUT', retryable: true });
+    await expect(remote.list('/')).rejects.toMatchObject({ code: 'CONNECTION_LOST', retryable: true });
+  });
+
+  it('times out a server that accepts the connection but never speaks SSH', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const folder = await dataFolder(false);
+    try {
+      await expect(
+        openRemote(parseFerryUrl(`sftp://someone@127.0.0.1:${port}/`), {
+          password: 'x',
+          dataFolder: folder,
+          sftp: { agent: false, userKnownHostsFile: false, readyTimeout: 500 },
+        }),
+      ).rejects.toMatchObject({ code: 'TIMEOUT', retryable: true });
+    } finally {
+      silent.close();
+      await removeAll(folder);
+    }
+  });
+
+  it('hashes with the check-file extension when the server offers it', async () => {
+    const { server, remote } = await connect({ extensions: { 'check-file': 'md5,sha1,sha256' } });
+    server.files.set('/f.bin', content);
+    expect(remote.capabilities.hash).toEqual(['sha256', 'sha1', 'md5']);
+    expect(await remote.hash('/f.bin', 'sha256')).toBe(sha256(content));
+    expect(await remote.hash('/f.bin', 'md5')).toBe(createHash('md5').update(content).digest('hex'));
+    await expect(remote.hash('/missing', 'sha256')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // The main channel is untouched by the side channel.
+    expect(sha256(await download(remote, '/f.bin'))).toBe(sha256(content));
+  });
+});

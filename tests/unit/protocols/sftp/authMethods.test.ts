@@ -1,0 +1,117 @@
+import type {
+  AnyAuthMethod,
+  AuthenticationType,
+  AuthHandlerMiddleware,
+  KeyboardInteractiveAuthMethod,
+  ParsedKey,
+} from 'ssh2';
+import { describe, expect, it } from 'vitest';
+import { openSshOrderAuthHandler, type AuthMaterial } from '../../../../electron/core/protocols/sftp/authMethods.js';
+
+const fakeKey = { type: 'ssh-ed25519' } as unknown as ParsedKey;
+
+function material(overrides: Partial<AuthMaterial>): AuthMaterial {
+  return {
+    username: 'me',
+    password: undefined,
+    privateKey: undefined,
+    agent: undefined,
+    onPrompt: undefined,
+    log: () => {},
+    ...overrides,
+  };
+}
+
+type Choice = AnyAuthMethod | AuthenticationType | false;
+
+/** One call of the handler as ssh2 makes it; `left` is null on the first call. */
+function choose(handler: AuthHandlerMiddleware, left: AuthenticationType[] | null): Choice {
+  const box: { value: Choice } = { value: false };
+  handler(left as AuthenticationType[], false, (next) => {
+    box.value = next;
+  });
+  return box.value;
+}
+
+/** Drives the handler the way ssh2 does, the server failing every method; returns the methods tried. */
+function attempts(auth: AuthMaterial, serverAllows: AuthenticationType[]): (string | false)[] {
+  const handler = openSshOrderAuthHandler(auth, { tried: [] });
+  const seen: (string | false)[] = [];
+  for (let round = 0; round < 10; round++) {
+    const chosen = choose(handler, round === 0 ? null : serverAllows);
+    if (chosen === false) {
+      seen.push(false);
+      break;
+    }
+    seen.push(typeof chosen === 'string' ? chosen : chosen.type);
+  }
+  return seen;
+}
+
+function keyboardMethod(chosen: Choice): KeyboardInteractiveAuthMethod {
+  if (typeof chosen === 'object' && chosen.type === 'keyboard-interactive') return chosen;
+  throw new Error(`expected keyboard-interactive, got ${JSON.stringify(chosen)}`);
+}
+
+describe('the OpenSSH order of authentication', () => {
+  it('asks none, then agent, identity file, keyboard-interactive, password', () => {
+    const all = material({ password: 'pw', privateKey: fakeKey, agent: '/tmp/agent.sock' });
+    expect(attempts(all, ['publickey', 'keyboard-interactive', 'password'])).toEqual([
+      'none',
+      'agent',
+      'publickey',
+      'keyboard-interactive',
+      'password',
+      false,
+    ]);
+  });
+
+  it('skips what the server does not offer', () => {
+    const all = material({ password: 'pw', privateKey: fakeKey, agent: '/tmp/agent.sock' });
+    expect(attempts(all, ['password'])).toEqual(['none', 'password', false]);
+    expect(attempts(all, ['publickey'])).toEqual(['none', 'agent', 'publickey', false]);
+  });
+
+  it('does not send the password again after keyboard-interactive answered with it', () => {
+    const handler = openSshOrderAuthHandler(material({ password: 'pw' }), { tried: [] });
+    choose(handler, null);
+    const keyboard = keyboardMethod(choose(handler, ['keyboard-interactive', 'password']));
+    let answers: string[] = [];
+    keyboard.prompt('', '', '', [{ prompt: 'Password: ', echo: false }], (given) => {
+      answers = given;
+    });
+    expect(answers).toEqual(['pw']);
+    expect(choose(handler, ['keyboard-interactive', 'password'])).toBe(false);
+  });
+
+  it('raises other questions through onPrompt', async () => {
+    const asked: string[] = [];
+    const handler = openSshOrderAuthHandler(
+      material({
+        onPrompt: (request) => {
+          asked.push(...request.prompts.map((p) => p.prompt));
+          return Promise.resolve(['123456']);
+        },
+      }),
+      { tried: [] },
+    );
+    choose(handler, null);
+    const keyboard = keyboardMethod(choose(handler, ['keyboard-interactive']));
+    const answers = await new Promise<string[]>((resolve) => {
+      keyboard.prompt('', 'Enter the code', '', [{ prompt: 'Code: ', echo: true }], resolve);
+    });
+    expect(asked).toEqual(['Code: ']);
+    expect(answers).toEqual(['123456']);
+  });
+
+  it('declines a question it cannot answer when there is no onPrompt', () => {
+    const handler = openSshOrderAuthHandler(material({ password: 'pw' }), { tried: [] });
+    choose(handler, null);
+    const keyboard = keyboardMethod(choose(handler, ['keyboard-interactive']));
+    let answers: string[] | undefined;
+    keyboard.prompt('', '', '', [{ prompt: 'Code: ', echo: true }], (given) => {
+      answers = given;
+    });
+    expect(answers).toEqual([]);
+  });
+});
