@@ -1,0 +1,241 @@
+import type { FileHandle } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import { FerryError } from '../../../../shared/errors.js';
+import { NetasciiDecoder, NetasciiEncoder } from './netascii.js';
+import type { BlockSink } from './receiver.js';
+import type { BlockSource } from './sender.js';
+
+/** Reads from disk in large pieces and cuts blocks from them, instead of one read per block. */
+const READ_CHUNK = 1024 * 1024;
+/** Writes to disk in large pieces too. */
+const WRITE_CHUNK = 1024 * 1024;
+
+/**
+ * Cuts an async stream of chunks into blocks of the asked size. With
+ * `netascii`, the bytes are converted to netascii first, so blocks are
+ * cut from what goes on the wire. `onRead` counts the bytes taken from the
+ * stream (before conversion), which is what progress means to a person.
+ */
+export function chunkedBlockSource(
+  chunks: AsyncIterable<Buffer>,
+  options: { netascii?: boolean; onRead?: (bytes: number) => void } = {},
+): BlockSource {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const encoder = options.netascii ? new NetasciiEncoder() : null;
+  const pending: Buffer[] = [];
+  let buffered = 0;
+  let ended = false;
+  let taken = 0;
+
+  return {
+    async read(size) {
+      while (buffered < size && !ended) {
+        const step = await iterator.next();
+        if (step.done === true) {
+          ended = true;
+          break;
+        }
+        const chunk = step.value;
+        taken += chunk.length;
+        options.onRead?.(taken);
+        const wire = encoder ? encoder.encode(chunk) : chunk;
+        if (wire.length > 0) {
+          pending.push(wire);
+          buffered += wire.length;
+        }
+      }
+      const want = Math.min(size, buffered);
+      const first = pending[0];
+      if (first && first.length >= want) {
+        // The common case: the block lies within one chunk, no copy.
+        const block = first.subarray(0, want);
+        if (first.length === want) pending.shift();
+        else pending[0] = first.subarray(want);
+        buffered -= want;
+        return block;
+      }
+      const block = Buffer.allocUnsafe(want);
+      let filled = 0;
+      while (filled < want) {
+        const head = pending[0];
+        if (!head) break;
+        const take = Math.min(head.length, want - filled);
+        head.copy(block, filled, 0, take);
+        filled += take;
+        if (take === head.length) pending.shift();
+        else pending[0] = head.subarray(take);
+      }
+      buffered -= want;
+      return block;
+    },
+  };
+}
+
+/** A stream the caller passed in (an upload's source) as blocks. */
+export function readableBlockSource(
+  source: Readable,
+  options: { netascii?: boolean; onRead?: (bytes: number) => void } = {},
+): BlockSource {
+  return chunkedBlockSource(asBuffers(source), options);
+}
+
+async function* asBuffers(source: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    if (Buffer.isBuffer(chunk)) yield chunk;
+    else if (typeof chunk === 'string') yield Buffer.from(chunk);
+    else if (chunk instanceof Uint8Array) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    else throw new FerryError('LOCAL_IO', 'The upload source produced something other than bytes');
+  }
+}
+
+/** An open file, from its start, as blocks. The caller closes the handle. */
+export function fileBlockSource(handle: FileHandle, options: { netascii?: boolean } = {}): BlockSource {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    let position = 0;
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(READ_CHUNK);
+      const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  }
+  return chunkedBlockSource(chunks(), options);
+}
+
+/** Blocks are handed to a download's destination in batches this big: one write per block costs more than the network. */
+const DESTINATION_BATCH = 256 * 1024;
+
+/**
+ * A Writable the caller owns (a download's destination) as a block sink.
+ * Blocks are batched into large writes, and a full stream is waited for
+ * ('drain'), so a slow disk slows the transfer instead of filling memory.
+ * Does not end the stream. `written` counts the bytes taken, after
+ * netascii conversion; `settle` hands over what is batched and waits until
+ * the stream has finished every write, so a caller can close it safely
+ * after a failure and find in it everything that arrived.
+ */
+export function writableBlockSink(
+  destination: Writable,
+  options: { netascii?: boolean; onWritten?: (bytes: number) => void } = {},
+): BlockSink & { readonly written: number; settle(): Promise<void> } {
+  const decoder = options.netascii ? new NetasciiDecoder() : null;
+  let written = 0;
+  let batch: Buffer[] = [];
+  let batched = 0;
+  let inFlight = 0;
+  let settled: (() => void) | null = null;
+  const onWriteDone = (): void => {
+    inFlight--;
+    if (inFlight === 0) settled?.();
+  };
+  const usable = (): boolean => !destination.destroyed && !destination.writableEnded;
+  const flush = async (): Promise<void> => {
+    if (batched === 0) return;
+    if (!usable()) throw new FerryError('LOCAL_IO', 'The download destination was closed');
+    const chunk = batch.length === 1 && batch[0] ? batch[0] : Buffer.concat(batch, batched);
+    batch = [];
+    batched = 0;
+    inFlight++;
+    if (!destination.write(chunk, onWriteDone)) await drained(destination);
+  };
+  // Synchronous unless a batch goes out, so most blocks cost no promise.
+  const take = (chunk: Buffer): Promise<void> | undefined => {
+    if (chunk.length === 0) return undefined;
+    // Each datagram arrives in a buffer of its own, so it can be kept until the batch is written.
+    batch.push(chunk);
+    batched += chunk.length;
+    written += chunk.length;
+    options.onWritten?.(written);
+    return batched >= DESTINATION_BATCH ? flush() : undefined;
+  };
+  return {
+    get written() {
+      return written;
+    },
+    write: (data) => take(decoder ? decoder.decode(data) : data),
+    finish: async () => {
+      if (decoder) await take(decoder.flush());
+      await flush();
+    },
+    settle: async () => {
+      if (usable()) await flush().catch(() => {});
+      if (inFlight === 0 || destination.destroyed) return;
+      await new Promise<void>((resolve) => {
+        settled = resolve;
+      });
+    },
+  };
+}
+
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      stream.off('drain', onDrain);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+    };
+    const onDrain = (): void => {
+      cleanup();
+      resolve();
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(new FerryError('LOCAL_IO', `Cannot write the download: ${error.message}`, { cause: error }));
+    };
+    const onClose = (): void => {
+      cleanup();
+      reject(new FerryError('LOCAL_IO', 'The download destination closed before the transfer ended'));
+    };
+    stream.on('drain', onDrain);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+  });
+}
+
+/**
+ * An open file as a block sink, writing from its start in large pieces.
+ * `finish` flushes what is buffered; the caller syncs and closes.
+ */
+export function fileBlockSink(
+  handle: FileHandle,
+  options: { netascii?: boolean; onFinish?: () => Promise<void> } = {},
+): BlockSink {
+  const decoder = options.netascii ? new NetasciiDecoder() : null;
+  let pending: Buffer[] = [];
+  let buffered = 0;
+  let position = 0;
+  const flush = async (): Promise<void> => {
+    if (buffered === 0) return;
+    const data = pending.length === 1 && pending[0] ? pending[0] : Buffer.concat(pending, buffered);
+    pending = [];
+    buffered = 0;
+    let offset = 0;
+    while (offset < data.length) {
+      const { bytesWritten } = await handle.write(data, offset, data.length - offset, position);
+      offset += bytesWritten;
+      position += bytesWritten;
+    }
+  };
+  return {
+    async write(data) {
+      const chunk = decoder ? decoder.decode(data) : data;
+      if (chunk.length === 0) return;
+      // Each datagram arrives in a buffer of its own, so it can be kept until the batch is written.
+      pending.push(chunk);
+      buffered += chunk.length;
+      if (buffered >= WRITE_CHUNK) await flush();
+    },
+    async finish() {
+      if (decoder) {
+        const tail = decoder.flush();
+        if (tail.length > 0) {
+          pending.push(tail);
+          buffered += tail.length;
+        }
+      }
+      await flush();
+      await options.onFinish?.();
+    },
+  };
+}

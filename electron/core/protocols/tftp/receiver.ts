@@ -1,0 +1,163 @@
+import { FerryError } from '../../../../shared/errors.js';
+import { throwIfAborted } from '../../remote/streams.js';
+import { blocksAhead, wireBlock } from './blockNumber.js';
+import { encodeAck, type DataPacket } from './packet.js';
+import { errorFromPeer, timeoutError } from './tftpErrors.js';
+import { monotonicNow, type PacketLink, type TransferParams, type TransferProgress } from './transferLink.js';
+
+/** Where the receiver's bytes go, in order. */
+export interface BlockSink {
+  /** Takes one block's payload; the next block waits until this resolves. */
+  write(data: Buffer): Promise<void> | void;
+  /**
+   * Runs once after the last block arrived and before it is acknowledged,
+   * so a failure to make the result final (flush, rename) can still be
+   * reported to the peer as an ERROR instead of a successful ACK.
+   */
+  finish?(): Promise<void>;
+}
+
+/** How the receiver runs. */
+export interface ReceiveParams extends TransferParams {
+  /**
+   * What this side sends first and repeats until DATA 1 arrives: ACK 0 for
+   * a client after the server's OACK, a server's OACK or ACK 0 to a write
+   * request. Omitted when `first` is DATA 1, which is then acknowledged.
+   */
+  opening?: Buffer;
+  /** DATA already received before the loop started (a plain server's answer to a read request). */
+  first?: DataPacket;
+}
+
+/** What a completed receive leaves for the dally. */
+export interface ReceiveResult extends TransferProgress {
+  /** The final ACK, to repeat while dallying. */
+  finalAck: Buffer;
+  /** The wire number of the last block, which the peer resends if the final ACK was lost. */
+  finalWire: number;
+}
+
+/**
+ * The receiving side of a transfer (a client's download, a server's write
+ * request). Acknowledges every `windowsize` blocks received in order, the
+ * last block at once, and the last in-order block as soon as a gap shows
+ * (RFC 7440); blocks past a gap are dropped and come again. A duplicate of
+ * a block already received is acknowledged again (its ACK may have been
+ * lost), once per window's worth of duplicates so a retransmitted window
+ * does not draw a burst of identical ACKs. When the peer goes silent the
+ * last ACK is repeated on the retransmit timer, up to `maxRetries` times.
+ */
+export async function receiveBlocks(link: PacketLink, sink: BlockSink, params: ReceiveParams): Promise<ReceiveResult> {
+  const { blksize, windowsize, timer, maxRetries, signal } = params;
+  const now = params.now ?? monotonicNow;
+  let next = 1;
+  let lastAcked = 0;
+  let bytes = 0;
+  let retries = 0;
+  let waited = 0;
+  let duplicates = 0;
+  let gapAckedAt: number | null = null;
+  // A round trip is "our ACK → the peer's next new block", sampled only
+  // after an ACK that was not a retransmission (Karn's rule).
+  let sampleFrom: number | null = null;
+  let current = params.opening ?? encodeAck(0);
+
+  const acknowledge = (block: number, fresh: boolean): void => {
+    current = block === 0 && params.opening ? params.opening : encodeAck(wireBlock(block));
+    lastAcked = block;
+    link.send(current);
+    sampleFrom = fresh ? now() : null;
+  };
+  const reach = () => ({ bytes, blocks: next - 1, expected: params.expectedBytes ?? null });
+
+  /** Handles one DATA packet; returns true when it completed the transfer. */
+  const onData = async (packet: DataPacket): Promise<boolean> => {
+    const ahead = blocksAhead(packet.block, next);
+    if (ahead === 0) {
+      if (packet.data.length > blksize) {
+        throw new FerryError(
+          'PROTOCOL',
+          `${params.what}: block ${next} has ${packet.data.length} bytes, more than the agreed ${blksize}`,
+        );
+      }
+      if (sampleFrom !== null) timer.sample(now() - sampleFrom);
+      else timer.resetBackoff();
+      sampleFrom = null;
+      const writing = sink.write(packet.data);
+      if (writing) await writing;
+      bytes += packet.data.length;
+      next++;
+      retries = 0;
+      waited = 0;
+      duplicates = 0;
+      gapAckedAt = null;
+      params.onProgress?.(bytes);
+      if (packet.data.length < blksize) {
+        await sink.finish?.();
+        acknowledge(next - 1, true);
+        return true;
+      }
+      if (next - 1 - lastAcked >= windowsize) acknowledge(next - 1, true);
+    } else if (ahead < windowsize) {
+      // A block from further on in the window: the one expected was lost.
+      // Say where we are once; the sender restarts the window from there.
+      if (gapAckedAt !== next) {
+        gapAckedAt = next;
+        acknowledge(next - 1, false);
+      }
+    } else {
+      // A block already received: our ACK for it may have been lost.
+      if (duplicates % windowsize === 0) acknowledge(next - 1, false);
+      duplicates++;
+    }
+    return false;
+  };
+
+  if (params.opening) {
+    link.send(params.opening);
+    sampleFrom = now();
+  }
+  if (params.first && (await onData(params.first)))
+    return { ...reach(), finalAck: current, finalWire: wireBlock(next - 1) };
+
+  for (;;) {
+    throwIfAborted(signal);
+    const timeout = timer.timeoutMs;
+    const packet = await link.receive(timeout, signal);
+    if (packet === null) {
+      retries++;
+      waited += timeout;
+      if (retries > maxRetries) throw timeoutError(params.what, reach(), maxRetries, waited);
+      timer.backoff();
+      link.send(current);
+      sampleFrom = null;
+      continue;
+    }
+    if (packet.type === 'ERROR') throw errorFromPeer(packet, params.what);
+    if (packet.type !== 'DATA') continue;
+    if (await onData(packet)) return { ...reach(), finalAck: current, finalWire: wireBlock(next - 1) };
+  }
+}
+
+/**
+ * Stays for `durationMs` after the final ACK and sends it again whenever
+ * the last block comes again, since that means the ACK was lost (RFC 1350:
+ * the side that sends the final ACK dallies). Ends early when `signal`
+ * fires. Never throws.
+ */
+export async function dallyFinalAck(
+  link: PacketLink,
+  result: ReceiveResult,
+  durationMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const end = monotonicNow() + durationMs;
+  try {
+    for (let left = durationMs; left > 0; left = end - monotonicNow()) {
+      const packet = await link.receive(left, signal);
+      if (packet?.type === 'DATA' && packet.block === result.finalWire) link.send(result.finalAck);
+    }
+  } catch {
+    // Canceled, or the socket closed under us: nothing left to answer.
+  }
+}

@@ -1,0 +1,107 @@
+import { lstat, realpath } from 'node:fs/promises';
+import { basename, dirname, join, sep } from 'node:path';
+import { FerryError } from '../../../../shared/errors.js';
+
+function denied(name: string, why: string): FerryError {
+  return new FerryError('PERMISSION_DENIED', `Access to "${name}" is not allowed: ${why}`);
+}
+
+function errnoOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
+}
+
+/** True when `path` is `root` or lies inside it (both real paths). */
+export function isInside(root: string, path: string): boolean {
+  if (path === root) return true;
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  return path.startsWith(prefix);
+}
+
+/**
+ * The segments of a requested name, relative to the served folder. Refuses
+ * (PERMISSION_DENIED, which becomes ERROR 2) absolute paths, drive letters,
+ * `..` anywhere and control characters. Both `/` and `\` separate, since
+ * clients on Windows send either.
+ */
+export function requestSegments(name: string): string[] {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw denied(name, 'the name contains a control character');
+  if (name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name)) {
+    throw denied(name, 'absolute paths are not served; ask for a name inside the served folder');
+  }
+  const segments = name.split(/[/\\]+/).filter((segment) => segment !== '' && segment !== '.');
+  if (segments.some((segment) => segment === '..')) throw denied(name, '".." leads out of the served folder');
+  if (segments.length === 0) throw denied(name, 'it names the served folder itself');
+  return segments;
+}
+
+/**
+ * The real path of a file a client may read: inside `root` (a real path)
+ * after every symlink is resolved, and a regular file. NOT_FOUND when it
+ * does not exist, PERMISSION_DENIED when it leads out of the root.
+ */
+export async function resolveReadPath(root: string, name: string): Promise<string> {
+  const candidate = join(root, ...requestSegments(name));
+  let real: string;
+  try {
+    real = await realpath(candidate);
+  } catch (error) {
+    const errno = errnoOf(error);
+    if (errno === 'ENOENT' || errno === 'ENOTDIR') throw new FerryError('NOT_FOUND', `"${name}" does not exist`);
+    if (errno === 'ELOOP') throw denied(name, 'too many symbolic links');
+    throw denied(name, errno ?? 'it cannot be resolved');
+  }
+  if (!isInside(root, real)) throw denied(name, 'it leads out of the served folder');
+  const info = await lstat(real);
+  if (!info.isFile()) throw new FerryError('NOT_FOUND', `"${name}" is not a file`);
+  return real;
+}
+
+/** Where an upload goes, as checked before it starts. */
+export interface WriteTarget {
+  /** Where the finished file goes (its folder is a real path inside the root). */
+  path: string;
+  /** The real folder it goes into. */
+  folder: string;
+  name: string;
+  /** Something is already there (a file, or a symlink to a file inside the root). */
+  exists: boolean;
+}
+
+/**
+ * Where a client may write: the folder must exist and really lie inside
+ * `root`; what is at the name now, if anything, must be a file (or a
+ * symlink to a file) inside the root. The upload will replace the name
+ * itself, never write through a link.
+ */
+export async function resolveWriteTarget(root: string, name: string): Promise<WriteTarget> {
+  const segments = requestSegments(name);
+  const candidate = join(root, ...segments);
+  let folder: string;
+  try {
+    folder = await realpath(dirname(candidate));
+  } catch (error) {
+    const errno = errnoOf(error);
+    if (errno === 'ENOENT' || errno === 'ENOTDIR') {
+      throw new FerryError('NOT_FOUND', `The folder for "${name}" does not exist`);
+    }
+    throw denied(name, errno ?? 'its folder cannot be resolved');
+  }
+  if (!isInside(root, folder)) throw denied(name, 'it leads out of the served folder');
+  const fileName = basename(candidate);
+  const path = join(folder, fileName);
+  const existing = await lstat(path).catch(() => null);
+  if (!existing) return { path, folder, name: fileName, exists: false };
+  if (existing.isSymbolicLink()) {
+    const real = await realpath(path).catch(() => null);
+    if (real === null || !isInside(root, real))
+      throw denied(name, 'a symbolic link there leads out of the served folder');
+    const target = await lstat(real);
+    if (!target.isFile()) throw denied(name, 'it is not a file');
+  } else if (!existing.isFile()) {
+    throw denied(name, 'it is not a file');
+  }
+  return { path, folder, name: fileName, exists: true };
+}
