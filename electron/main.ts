@@ -32,7 +32,7 @@ async function openMainWindow(): Promise<void> {
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
     disconnect();
-    services.dispose();
+    void services.dispose();
   });
   await window.loadURL(appUrl);
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { folderListingSchema } from './entries.js';
+import { fileEntrySchema, folderListingSchema } from './entries.js';
 import { ferryErrorShapeSchema } from './errors.js';
 import { isAbsolutePath, unsafeNameReason } from './names.js';
+import { newTransferSchema, transferJobSchema } from './transfers.js';
 
 /**
  * The IPC contract between the renderer and the main process: the only
@@ -38,6 +39,106 @@ export const logEntrySchema = z.object({
 });
 export type LogEntry = z.infer<typeof logEntrySchema>;
 
+/** Whether Ferry's TFTP server runs, and how. */
+export const tftpServerStatusSchema = z.object({
+  running: z.boolean(),
+  /** The served folder (its real path), while running. */
+  folder: z.string().nullable(),
+  address: z.string().nullable(),
+  port: z.number().int().nullable(),
+  writable: z.boolean(),
+  overwrite: z.boolean(),
+});
+export type TftpServerStatus = z.infer<typeof tftpServerStatusSchema>;
+
+/** One transfer of the TFTP server, for the live list: sent at its start, as it moves (sampled) and at its end. */
+export const tftpServerTransferSchema = z.object({
+  id: z.number().int(),
+  /** The client's address and port, e.g. `192.0.2.7:51234` or `[::1]:51234`. */
+  client: z.string(),
+  /** The file name the client asked for. */
+  file: z.string(),
+  /** `read`: the client downloads; `write`: it uploads. */
+  direction: z.enum(['read', 'write']),
+  bytes: z.number(),
+  /** The file's size or the announced tsize, when known. */
+  size: z.number().nullable(),
+  state: z.enum(['running', 'done', 'failed']),
+  error: z.string().nullable(),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+});
+export type TftpServerTransfer = z.infer<typeof tftpServerTransferSchema>;
+
+/** What to serve and how; the address is an IP address (a server binds one), checked again on the main side. */
+const tftpServerStartSchema = z.object({
+  folder: absolutePath,
+  address: z
+    .string()
+    .min(2)
+    .max(64)
+    .regex(/^[0-9A-Fa-f:.]+$/, 'must be an IPv4 or IPv6 address'),
+  port: z.number().int().min(1).max(65535),
+  writable: z.boolean(),
+  overwrite: z.boolean(),
+});
+
+/** How the renderer asks to open a session; the password never comes back. */
+const connectRequestSchema = z.object({
+  url: z.string().min(1).max(2048),
+  password: z.string().max(1024).optional(),
+  ftpMode: z.enum(['passive', 'active']).optional(),
+  trustFingerprint: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(16).optional(),
+});
+
+export const connectedSiteSchema = z.object({
+  /** The site's key: its URL without the password. */
+  site: z.string(),
+  protocol: z.enum(['ftp', 'sftp', 'tftp', 'file']),
+  initialFolder: z.string(),
+  capabilities: z.object({
+    list: z.boolean(),
+    stat: z.boolean(),
+    mkdir: z.boolean(),
+    delete: z.boolean(),
+    rename: z.boolean(),
+    chmod: z.boolean(),
+    setModified: z.boolean(),
+    resumeDownload: z.boolean(),
+    resumeUpload: z.boolean(),
+    hash: z.array(z.string()),
+    symlinks: z.boolean(),
+  }),
+});
+export type ConnectedSite = z.infer<typeof connectedSiteSchema>;
+
+const siteKey = z.string().min(1).max(2048);
+const remotePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !/[\0\r\n]/.test(p), 'path contains NUL, CR or LF');
+
+const factsSchema = z.object({ size: z.number().nullable(), modified: z.number().nullable() });
+
+/** "The file exists": asked when the overwrite policy is `ask`. */
+export const overwriteQuestionSchema = z.object({
+  id: z.number().int(),
+  jobId: z.string(),
+  target: z.string(),
+  source: factsSchema,
+  existing: factsSchema,
+});
+export type OverwriteQuestionEvent = z.infer<typeof overwriteQuestionSchema>;
+
+const overwriteAnswerSchema = z.object({
+  action: z.enum(['overwrite', 'resume', 'rename', 'skip']),
+  applyToAll: z.boolean(),
+});
+
+const jobId = z.string().min(1).max(100);
+
 interface InvokeSpec {
   args: z.ZodTuple;
   result: z.ZodType;
@@ -56,11 +157,46 @@ export const invokes = {
   'local.delete': { args: z.tuple([absolutePath, z.array(entryName).min(1).max(100_000)]), result: z.void() },
   /** The message log so far (bounded), for a window that opens late. */
   'log.history': { args: z.tuple([]), result: z.array(logEntrySchema) },
+  /** Starts serving a folder over TFTP (read-only unless `writable`); fails if it already runs. */
+  'tftpServer.start': { args: z.tuple([tftpServerStartSchema]), result: tftpServerStatusSchema },
+  /** Stops the TFTP server, canceling its transfers; fine when it is not running. */
+  'tftpServer.stop': { args: z.tuple([]), result: tftpServerStatusSchema },
+  /** Whether the TFTP server runs, for a window that opens late. */
+  'tftpServer.status': { args: z.tuple([]), result: tftpServerStatusSchema },
+  /** Connects to a server (one browsing session plus a transfer pool); saved transfers for it resume. */
+  'sessions.connect': { args: z.tuple([connectRequestSchema]), result: connectedSiteSchema },
+  /** Closes a site's sessions; its queued transfers wait until it is connected again. */
+  'sessions.disconnect': { args: z.tuple([siteKey]), result: z.void() },
+  /** Lists a remote folder. */
+  'remote.list': { args: z.tuple([siteKey, remotePath]), result: z.array(fileEntrySchema) },
+  /** Adds transfers at the end of the queue. */
+  'transfers.add': {
+    args: z.tuple([z.array(newTransferSchema).min(1).max(100_000)]),
+    result: z.array(transferJobSchema),
+  },
+  /** Every job: waiting and running first, then failed, then finished. */
+  'transfers.list': { args: z.tuple([]), result: z.array(transferJobSchema) },
+  'transfers.pause': { args: z.tuple([jobId]), result: z.void() },
+  'transfers.resume': { args: z.tuple([jobId]), result: z.void() },
+  'transfers.cancel': { args: z.tuple([jobId]), result: z.void() },
+  'transfers.retry': { args: z.tuple([jobId]), result: z.void() },
+  'transfers.pauseAll': { args: z.tuple([]), result: z.void() },
+  'transfers.resumeAll': { args: z.tuple([]), result: z.void() },
+  /** Answers a `transfers.question`. */
+  'transfers.answer': { args: z.tuple([z.number().int(), overwriteAnswerSchema]), result: z.void() },
 } as const satisfies Record<string, InvokeSpec>;
 
 export const events = {
   /** A new line in the message log. */
   'log.entry': logEntrySchema,
+  /** The TFTP server started or stopped. */
+  'tftpServer.status': tftpServerStatusSchema,
+  /** A TFTP server transfer started, moved on or ended. */
+  'tftpServer.transfer': tftpServerTransferSchema,
+  /** Jobs that changed, batched (at most ten times a second). */
+  'transfers.changed': z.array(transferJobSchema),
+  /** A destination exists and the policy is to ask. */
+  'transfers.question': overwriteQuestionSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Invokes = typeof invokes;

@@ -1,6 +1,8 @@
 import { ensureDataFolder } from '../core/appData.js';
 import { LocalFileSystem } from '../core/local/localFileSystem.js';
 import { MessageLog } from '../core/log/messageLog.js';
+import { TftpServer } from '../core/protocols/tftp/server.js';
+import { TransferService } from '../core/transfers/transferService.js';
 import { EventHub } from './eventHub.js';
 import { createRouter, type Handlers, type Router } from './router.js';
 
@@ -10,7 +12,8 @@ export interface FerryServices {
   events: EventHub;
   log: MessageLog;
   dataFolder: string;
-  dispose(): void;
+  /** Stops everything; the transfer queue is saved so it carries on next time. */
+  dispose(): Promise<void>;
 }
 
 /**
@@ -23,6 +26,14 @@ export async function createFerryServices(options: { dataFolder: string }): Prom
   const events = new EventHub();
   const log = new MessageLog();
   const local = new LocalFileSystem();
+  const transfers = await TransferService.open({
+    dataFolder,
+    log: (site, kind, text) => log.add(kind, text, site),
+    onChanged: (jobs) => events.emit('transfers.changed', jobs),
+    onQuestion: (question) => events.emit('transfers.question', question),
+  });
+  // One TFTP server per app, owned here so it stops with the services.
+  const tftpServer = new TftpServer({ log: (kind, text) => log.add(kind, text, 'TFTP server') });
 
   const handlers: Handlers = {
     'local.home': () => local.home(),
@@ -40,9 +51,26 @@ export async function createFerryServices(options: { dataFolder: string }): Prom
       log.add('info', `Deleted ${names.length === 1 ? (names[0] ?? '') : `${names.length} items`} in ${folder}`);
     },
     'log.history': () => log.history(),
+    'tftpServer.start': (config) => tftpServer.start(config),
+    'tftpServer.stop': () => tftpServer.stop(),
+    'tftpServer.status': () => tftpServer.status(),
+    'sessions.connect': (request) => transfers.connect(request),
+    'sessions.disconnect': (site) => transfers.disconnect(site),
+    'remote.list': (site, path) => transfers.list(site, path),
+    'transfers.add': (items) => transfers.add(items),
+    'transfers.list': () => transfers.jobs(),
+    'transfers.pause': (id) => transfers.pause(id),
+    'transfers.resume': (id) => transfers.resume(id),
+    'transfers.cancel': (id) => transfers.cancel(id),
+    'transfers.retry': (id) => transfers.retry(id),
+    'transfers.pauseAll': () => transfers.pauseAll(),
+    'transfers.resumeAll': () => transfers.resumeAll(),
+    'transfers.answer': (id, answer) => transfers.answer(id, answer),
   };
 
   const stopLogForwarding = log.onEntry((entry) => events.emit('log.entry', entry));
+  const stopTftpStatus = tftpServer.onStatus((status) => events.emit('tftpServer.status', status));
+  const stopTftpTransfers = tftpServer.onTransfer((transfer) => events.emit('tftpServer.transfer', transfer));
   const router = createRouter(handlers, (error) => {
     log.add('error', `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   });
@@ -52,7 +80,10 @@ export async function createFerryServices(options: { dataFolder: string }): Prom
     events,
     log,
     dataFolder,
-    dispose: () => {
+    dispose: async () => {
+      stopTftpStatus();
+      stopTftpTransfers();
+      await Promise.all([tftpServer.stop(), transfers.close()]);
       stopLogForwarding();
     },
   };

@@ -22,10 +22,10 @@ async function main(): Promise<void> {
   // The one line scripts and people look for; keep its wording stable.
   console.log(`Ferry is running at ${server.url}`);
   const stop = (): void => {
-    void server.close().then(() => {
-      services.dispose();
-      process.exit(0);
-    });
+    void server
+      .close()
+      .then(() => services.dispose())
+      .finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, mkdir, open, readdir, rename, rmdir, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FileEntry } from '../../../shared/entries.js';
-import { FerryError } from '../../../shared/errors.js';
 import { remoteBaseName } from '../../../shared/remotePath.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
 import type {
@@ -16,6 +14,7 @@ import type {
   UploadOptions,
 } from '../remote/remoteFileSystem.js';
 import { countBytes, rethrowIfAborted } from '../remote/streams.js';
+import { hashLocalFile } from '../transfers/verify.js';
 import { describeEntry } from './describeEntry.js';
 
 const CAPABILITIES: Capabilities = {
@@ -147,18 +146,8 @@ export class LocalDisk implements RemoteFileSystem {
     });
   }
 
-  async hash(path: string, algorithm: HashAlgorithm, signal?: AbortSignal): Promise<string> {
-    if (!this.capabilities.hash.includes(algorithm)) {
-      throw new FerryError('UNSUPPORTED', `Hash ${algorithm} is not available for local files`);
-    }
-    const digest = createHash(algorithm);
-    try {
-      await pipeline(createReadStream(path), digest, { signal });
-    } catch (error) {
-      rethrowIfAborted(error, signal);
-      throw fromNodeError(error, 'read', path);
-    }
-    return digest.digest('hex');
+  hash(path: string, algorithm: HashAlgorithm, signal?: AbortSignal): Promise<string> {
+    return hashLocalFile(path, algorithm, signal);
   }
 
   async close(): Promise<void> {

@@ -88,6 +88,16 @@ export class SessionPool {
     return this.leased + this.opening + this.idle.length;
   }
 
+  /** Takes an already open session into the pool (e.g. the one that resolved a path), counting toward the limit. */
+  adopt(session: RemoteFileSystem): void {
+    if (this.closed) {
+      void session.close();
+      return;
+    }
+    this.keepIdle(session);
+    this.pump();
+  }
+
   /** Waits for a session; rejects with CANCELED if `signal` fires first. */
   acquire(signal?: AbortSignal): Promise<Lease> {
     if (this.closed) return Promise.reject(new FerryError('CANCELED', 'The connection pool is closed'));

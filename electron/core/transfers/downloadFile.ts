@@ -1,11 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { open, rename, stat, utimes } from 'node:fs/promises';
+import { open, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { FileEntry } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
-import type { RemoteFileSystem } from '../remote/remoteFileSystem.js';
-import type { HashAlgorithm } from '../remote/remoteFileSystem.js';
+import type { HashAlgorithm, RemoteFileSystem } from '../remote/remoteFileSystem.js';
 import { openPartial, partialPathFor } from './partialFile.js';
 import type { Throttle } from './throttle.js';
 import { checkHash, type HashCheck } from './verify.js';
@@ -21,6 +20,8 @@ export interface DownloadFileOptions {
   hashCheck?: HashCheck;
   /** The download direction's speed limit. */
   throttle?: Throttle;
+  /** The source's facts when the caller just learned them (from a listing or a stat): saves a round trip. */
+  source?: FileEntry;
 }
 
 export interface DownloadResult {
@@ -45,7 +46,8 @@ export async function downloadFile(
   target: string,
   options: DownloadFileOptions = {},
 ): Promise<DownloadResult> {
-  const info: FileEntry | null = remote.capabilities.stat ? await remote.stat(remotePath, options.signal) : null;
+  const info: FileEntry | null =
+    options.source ?? (remote.capabilities.stat ? await remote.stat(remotePath, options.signal) : null);
   if (info && info.type === 'directory') {
     throw new FerryError('INVALID_INPUT', `"${remotePath}" is a folder; download its files instead`);
   }
@@ -60,22 +62,55 @@ export async function downloadFile(
   }
 
   const output = createWriteStream('', { fd: partial.handle, start: offset });
+  // With a speed limit the engine writes into the throttle, which feeds the file.
+  const throttled = options.throttle && options.throttle.limit > 0 ? options.throttle.stream() : undefined;
+  throttled?.pipe(output);
+  const writer = throttled ?? output;
+  // A failing local write (a full disk) must stop the transfer and be the
+  // error reported, whether or not the engine watches its destination.
+  const stop = new AbortController();
+  const parent = options.signal;
+  const onParentAbort = (): void => stop.abort();
+  parent?.addEventListener('abort', onParentAbort, { once: true });
+  if (parent?.aborted) stop.abort();
+  // Set from a stream callback, so kept in an object the compiler cannot narrow away.
+  const local: { error: FerryError | null } = { error: null };
+  const onWriteError = (error: unknown): void => {
+    local.error ??= fromNodeError(error, 'write', partialPath);
+    // pipe() does not pass errors on: fail the throttle too, so writes the
+    // engine still has queued in it are answered instead of hanging.
+    throttled?.destroy(local.error);
+    stop.abort();
+  };
+  output.on('error', onWriteError);
+  throttled?.on('error', onWriteError);
   let transferred: number;
   try {
     if (expected === null || offset < expected || expected === 0) {
-      transferred = await remote.download(remotePath, output, {
+      transferred = await remote.download(remotePath, writer, {
         offset,
-        signal: options.signal,
+        signal: stop.signal,
+        // TFTP learns the size only during the transfer (tsize).
         onProgress: (bytes, total) => options.onProgress?.(bytes, expected ?? total ?? null),
       });
     } else {
       transferred = 0;
     }
-    output.end();
+    writer.end();
     await finished(output);
+    if (local.error) throw local.error;
   } catch (error) {
+    throttled?.destroy();
     output.destroy();
-    throw error;
+    // A partial that never received a byte is not worth keeping: nothing
+    // to resume, and it would only litter the folder.
+    if (offset === 0) {
+      const left = await stat(partialPath).catch(() => null);
+      if (left?.size === 0) await unlink(partialPath).catch(() => undefined);
+    }
+    throw local.error ?? error;
+  } finally {
+    parent?.removeEventListener('abort', onParentAbort);
   }
 
   let size: number;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FileEntry } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
 import { displayName } from '../../../shared/names.js';
-import { joinRemote } from '../../../shared/remotePath.js';
+import { joinRemote, remoteParent } from '../../../shared/remotePath.js';
 import { describeEntry } from '../local/describeEntry.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
 import type { LogSink } from '../log/messageLog.js';
@@ -78,16 +78,42 @@ async function expandRemoteFolder(
       continue;
     }
     if (entry.type === 'other') continue;
-    children.push({
+    const child: NewTransfer = {
       site: job.site,
       direction: 'download',
       kind: isFolder ? 'folder' : 'file',
       remotePath: joinRemote(job.remotePath, entry.name),
       localPath: join(job.localPath, entry.name),
       size: isFolder ? null : entry.size,
-    });
+    };
+    // A symlink's listed size may be the link's own; let the job ask.
+    if (entry.type === 'file') child.listedSource = { size: entry.size, modified: entry.modified };
+    children.push(child);
   }
   return children;
+}
+
+/**
+ * Creates a remote folder and any missing parents (like `mkdir -p`). An
+ * existing folder is fine: uploads merge into it.
+ */
+export async function makeRemoteFolder(session: RemoteFileSystem, path: string, signal: AbortSignal): Promise<void> {
+  try {
+    await session.mkdir(path, signal);
+  } catch (error) {
+    if (error instanceof FerryError && error.code === 'ALREADY_EXISTS') return;
+    // Servers word "exists" and "no parent" in many ways (FTP says 550 for
+    // both), so look rather than guess from the reply.
+    const isFolder = async (candidate: string): Promise<boolean> =>
+      (await session.stat(candidate, signal).catch(() => null))?.type === 'directory';
+    if (await isFolder(path)) return;
+    const parent = remoteParent(path);
+    if (parent === path || parent === '/' || parent === '.' || (await isFolder(parent))) throw error;
+    await makeRemoteFolder(session, parent, signal);
+    await session.mkdir(path, signal).catch((again: unknown) => {
+      if (!(again instanceof FerryError && again.code === 'ALREADY_EXISTS')) throw again;
+    });
+  }
 }
 
 async function expandLocalFolder(
@@ -101,11 +127,11 @@ async function expandLocalFolder(
   } catch (error) {
     throw fromNodeError(error, 'list', job.localPath);
   }
-  if (session.capabilities.mkdir) {
-    await session.mkdir(job.remotePath, signal).catch((error: unknown) => {
-      // An existing folder is fine: uploads merge into it.
-      if (!(error instanceof FerryError && error.code === 'ALREADY_EXISTS')) throw error;
-    });
+  if (session.capabilities.mkdir) await makeRemoteFolder(session, job.remotePath, signal);
+  // One listing tells every child whether its destination exists, instead of one stat per file.
+  const existing = new Map<string, FileEntry>();
+  if (session.capabilities.list) {
+    for (const entry of await session.list(job.remotePath, signal)) existing.set(entry.name, entry);
   }
   const children: NewTransfer[] = [];
   for (const name of names) {
@@ -118,14 +144,19 @@ async function expandLocalFolder(
     }
     const isFolder = entry.type === 'directory';
     if (!isFolder && entry.type !== 'file' && !(entry.type === 'symlink' && entry.linkTargetType === 'file')) continue;
-    children.push({
+    const child: NewTransfer = {
       site: job.site,
       direction: 'upload',
       kind: isFolder ? 'folder' : 'file',
       remotePath: joinRemote(job.remotePath, name),
       localPath: path,
       size: isFolder ? null : entry.size,
-    });
+    };
+    if (!isFolder && session.capabilities.list) {
+      const there = existing.get(name);
+      child.listedDestination = there && there.type === 'file' ? { size: there.size, modified: there.modified } : null;
+    }
+    children.push(child);
   }
   return children;
 }

@@ -1,32 +1,9 @@
 import { open, readFile, rename } from 'node:fs/promises';
 import { z } from 'zod';
-import { ferryErrorShapeSchema } from '../../../shared/errors.js';
+import { transferJobSchema } from '../../../shared/transfers.js';
 import type { TransferJob } from './job.js';
 
-const jobSchema = z.object({
-  id: z.string(),
-  site: z.string(),
-  direction: z.enum(['download', 'upload']),
-  kind: z.enum(['file', 'folder']),
-  remotePath: z.string(),
-  localPath: z.string(),
-  size: z.number().nullable(),
-  transferred: z.number(),
-  state: z.enum(['queued', 'running', 'paused', 'done', 'skipped', 'failed', 'canceled']),
-  attempts: z.number().int(),
-  notBefore: z.number().optional(),
-  error: ferryErrorShapeSchema.optional(),
-  verified: z.string().optional(),
-  expectedHash: z.string().optional(),
-  sourceModified: z.number().nullable().optional(),
-  sourceSize: z.number().nullable().optional(),
-  started: z.boolean().optional(),
-  parent: z.string().optional(),
-  added: z.number(),
-  finished: z.number().optional(),
-});
-
-const fileSchema = z.object({ version: z.literal(1), jobs: z.array(jobSchema) });
+const fileSchema = z.object({ version: z.literal(1), jobs: z.array(transferJobSchema) });
 
 /**
  * The queue on disk (`queue.json` in Ferry's data folder). Written to a

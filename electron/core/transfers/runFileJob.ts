@@ -25,6 +25,11 @@ export interface FileJobContext {
 
 export type FileJobOutcome = { state: 'done'; verified: string; size: number } | { state: 'skipped'; reason: string };
 
+/** Same size, and times within the second servers round to: the copy Ferry itself finished. */
+function sameFacts(a: FileFacts, b: FileFacts): boolean {
+  return a.size === b.size && a.modified !== null && b.modified !== null && Math.abs(a.modified - b.modified) < 1000;
+}
+
 async function localFacts(path: string): Promise<FileFacts | null> {
   try {
     const info = await lstat(path);
@@ -88,18 +93,26 @@ async function runDownload(
   context: FileJobContext,
   signal: AbortSignal,
 ): Promise<FileJobOutcome> {
-  const source = await remoteFacts(session, job.remotePath, signal);
+  // A fresh job trusts what the listing said a moment ago; a retry asks again.
+  const fresh = job.attempts === 0 && job.started !== true;
+  const source = fresh && job.listedSource ? job.listedSource : await remoteFacts(session, job.remotePath, signal);
   // A partial from an earlier attempt is resumed only if the file it came from is unchanged.
   const sameSource =
     job.started === true &&
     source !== null &&
     source.size === (job.sourceSize ?? null) &&
     source.modified === (job.sourceModified ?? null);
+  // No record of the source means the caller asked to continue a partial it knows about.
+  const unrecorded = job.sourceSize === undefined;
   job.sourceSize = source?.size ?? null;
   job.sourceModified = source?.modified ?? null;
 
-  let resume = sameSource || (job.started === true && source === null);
+  let resume = job.started === true && (sameSource || unrecorded || source === null);
   const existing = await localFacts(job.localPath);
+  if (existing && job.started === true && source !== null && sameFacts(existing, source)) {
+    // Our own finished download whose completion was not saved before a crash.
+    return { state: 'done', verified: 'size', size: existing.size ?? 0 };
+  }
   if (existing) {
     const action = await context.resolveConflict(job, source ?? { size: job.size, modified: null }, existing);
     if (action === 'skip') return { state: 'skipped', reason: 'the file exists' };
@@ -118,6 +131,18 @@ async function runDownload(
   }
   job.started = true;
   const result = await downloadFile(session, job.remotePath, job.localPath, {
+    ...(source
+      ? {
+          source: {
+            name: remoteBaseName(job.remotePath),
+            type: 'file',
+            size: source.size ?? 0,
+            modified: source.modified,
+            permissions: null,
+            hidden: false,
+          },
+        }
+      : {}),
     resume,
     signal,
     keepModified: context.keepModified,
@@ -136,12 +161,21 @@ async function runUpload(
 ): Promise<FileJobOutcome> {
   const source = await localFacts(job.localPath);
   if (source === null) throw new FerryError('NOT_FOUND', `Cannot read "${job.localPath}": does not exist`);
-  const sameSource = job.started === true && source.size === job.sourceSize && source.modified === job.sourceModified;
+  const sameSource = source.size === job.sourceSize && source.modified === job.sourceModified;
+  const unrecorded = job.sourceSize === undefined;
   job.sourceSize = source.size;
   job.sourceModified = source.modified;
 
-  let resume = sameSource;
-  const existing = await remoteFacts(session, job.remotePath, signal);
+  let resume = job.started === true && (sameSource || unrecorded);
+  const fresh = job.attempts === 0 && !sameSource;
+  const existing =
+    fresh && job.listedDestination !== undefined
+      ? job.listedDestination
+      : await remoteFacts(session, job.remotePath, signal);
+  if (existing && job.started === true && sameSource && existing.size === source.size) {
+    // Our own finished upload whose completion was not saved before a crash.
+    return { state: 'done', verified: 'size', size: source.size ?? 0 };
+  }
   if (existing) {
     const action = await context.resolveConflict(job, source, existing);
     if (action === 'skip') return { state: 'skipped', reason: 'the file exists' };

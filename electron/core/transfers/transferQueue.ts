@@ -20,6 +20,12 @@ import type { VerifyMode } from './verify.js';
 
 /** How the queue reaches sites: one session pool per site, owned by the caller. */
 export interface SiteDirectory {
+  /**
+   * Whether the site can be reached now. Jobs of a site that is not (after
+   * a restart, before the user connects again) wait in the queue; call
+   * `kick()` when it becomes available.
+   */
+  isAvailable?(site: string): boolean;
   pool(site: string): SessionPool;
   /** Whether uploads to this site go to a temporary name first (on by default for SFTP). */
   atomicUpload(site: string): boolean;
@@ -124,6 +130,11 @@ export class TransferQueue {
     const saved = options.store ? await options.store.load() : [];
     for (const job of saved) {
       if (job.state === 'running') job.state = 'queued';
+      // Saves trail changes by a moment, so a job saved as waiting may have
+      // started, or even finished, before a crash: treat every restored job
+      // as possibly begun, so it resumes its partial or recognises its own
+      // finished file instead of asking about it.
+      if (job.state === 'queued' || job.state === 'paused') job.started = true;
       if (job.state === 'failed') queue.failedJobs.push(job);
       else if (job.state === 'done' || job.state === 'skipped') queue.succeededJobs.push(job);
       else if (job.state !== 'canceled') queue.active.push(job);
@@ -267,6 +278,11 @@ export class TransferQueue {
     };
   }
 
+  /** Looks for work again, e.g. after a site became available. */
+  kick(): void {
+    this.pump();
+  }
+
   /** Resolves when nothing is waiting or running (paused jobs do not count). */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
@@ -303,6 +319,9 @@ export class TransferQueue {
       added: Date.now(),
     };
     if (item.expectedHash !== undefined) job.expectedHash = item.expectedHash;
+    if (item.resume === true) job.started = true;
+    if (item.listedSource) job.listedSource = item.listedSource;
+    if (item.listedDestination !== undefined) job.listedDestination = item.listedDestination;
     return job;
   }
 
@@ -319,8 +338,13 @@ export class TransferQueue {
     entry.controller.abort();
   }
 
+  /** Nothing running and nothing that could start: only paused jobs, or jobs of unreachable sites. */
   private isIdle(): boolean {
-    return this.running.size === 0 && this.active.every((job) => job.state === 'paused');
+    const sites = this.options.sites;
+    return (
+      this.running.size === 0 &&
+      this.active.every((job) => job.state === 'paused' || sites.isAvailable?.(job.site) === false)
+    );
   }
 
   private setState(job: TransferJob, state: TransferJob['state']): void {
@@ -360,6 +384,7 @@ export class TransferQueue {
           nextRetry = Math.min(nextRetry, job.notBefore);
           continue;
         }
+        if (this.options.sites.isAvailable?.(job.site) === false) continue;
         const busy = perSite.get(job.site) ?? 0;
         if (busy >= this.options.sites.pool(job.site).limit) continue;
         perSite.set(job.site, busy + 1);

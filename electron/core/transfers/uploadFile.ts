@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { FerryError } from '../../../shared/errors.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
 import type { HashAlgorithm, RemoteFileSystem } from '../remote/remoteFileSystem.js';
@@ -32,9 +31,26 @@ export interface UploadResult {
   verified: HashAlgorithm | 'size' | 'none';
 }
 
-function readFrom(source: string, offset: number, throttle: Throttle | undefined): Readable {
-  const stream = createReadStream(source, { start: offset });
-  return throttle ? stream.pipe(throttle.stream()) : stream;
+/** Read-ahead of the local file: 64 KiB reads (Node's default) cost a thread-pool round trip each, which bounds fast uploads. */
+const READ_CHUNK = 1024 * 1024;
+
+/**
+ * Opens the local file before anything is sent, so an unreadable file fails
+ * this one transfer with PERMISSION_DENIED instead of surfacing later as an
+ * error event on a stream nobody listens to yet.
+ */
+async function readFrom(source: string, offset: number, throttle: Throttle | undefined): Promise<Readable> {
+  let handle;
+  try {
+    handle = await open(source, 'r');
+  } catch (error) {
+    throw fromNodeError(error, 'read', source);
+  }
+  const stream = handle.createReadStream({ start: offset, highWaterMark: READ_CHUNK });
+  if (!throttle || throttle.limit <= 0) return stream;
+  const limited = throttle.stream();
+  stream.on('error', (error) => limited.destroy(error));
+  return stream.pipe(limited);
 }
 
 /**
@@ -72,7 +88,7 @@ export async function uploadFile(
   const transferred =
     offset === size && offset > 0
       ? 0
-      : await remote.upload(readFrom(source, offset, options.throttle), writePath, {
+      : await remote.upload(await readFrom(source, offset, options.throttle), writePath, {
           offset,
           size,
           signal: options.signal,

@@ -1,14 +1,36 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { z } from 'zod';
-import type { Envelope, LogEntry } from '../../../shared/contract.js';
+import type { Envelope, LogEntry, TftpServerStatus } from '../../../shared/contract.js';
 import type { FolderListing } from '../../../shared/entries.js';
 import { envelopeSchema } from '../../../shared/contract.js';
 import { FerryError, type FerryErrorShape } from '../../../shared/errors.js';
 import { createRouter, toFerryError, type Handlers, type Router } from '../../../electron/ipc/router.js';
 
 const listing: FolderListing = { path: '/tmp', parent: '/', separator: '/', entries: [] };
+const stopped: TftpServerStatus = {
+  running: false,
+  folder: null,
+  address: null,
+  port: null,
+  writable: false,
+  overwrite: false,
+};
 
 /** Handlers that record what they were called with; one can be told to throw. */
+const capabilities = {
+  list: true,
+  stat: true,
+  mkdir: true,
+  delete: true,
+  rename: true,
+  chmod: true,
+  setModified: true,
+  resumeDownload: true,
+  resumeUpload: true,
+  hash: [],
+  symlinks: true,
+};
+
 class FakeServices {
   calls: { channel: string; args: unknown[] }[] = [];
   failWith: unknown = undefined;
@@ -38,6 +60,42 @@ class FakeServices {
         this.record('log.history', []);
         return [];
       },
+      'tftpServer.start': (config) => {
+        this.record('tftpServer.start', [config]);
+        return { ...stopped, running: true, ...config };
+      },
+      'tftpServer.stop': () => {
+        this.record('tftpServer.stop', []);
+        return stopped;
+      },
+      'tftpServer.status': () => {
+        this.record('tftpServer.status', []);
+        return stopped;
+      },
+      'sessions.connect': (request) => {
+        this.record('sessions.connect', [request]);
+        return { site: 'sftp://me@host:22', protocol: 'sftp', initialFolder: '/home/me', capabilities };
+      },
+      'sessions.disconnect': (site) => this.record('sessions.disconnect', [site]),
+      'remote.list': (site, path) => {
+        this.record('remote.list', [site, path]);
+        return [];
+      },
+      'transfers.add': (items) => {
+        this.record('transfers.add', [items]);
+        return [];
+      },
+      'transfers.list': () => {
+        this.record('transfers.list', []);
+        return [];
+      },
+      'transfers.pause': (id) => this.record('transfers.pause', [id]),
+      'transfers.resume': (id) => this.record('transfers.resume', [id]),
+      'transfers.cancel': (id) => this.record('transfers.cancel', [id]),
+      'transfers.retry': (id) => this.record('transfers.retry', [id]),
+      'transfers.pauseAll': () => this.record('transfers.pauseAll', []),
+      'transfers.resumeAll': () => this.record('transfers.resumeAll', []),
+      'transfers.answer': (id, answer) => this.record('transfers.answer', [id, answer]),
     };
   }
 }

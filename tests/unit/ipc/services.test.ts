@@ -30,7 +30,7 @@ describe('createFerryServices', () => {
 
   afterEach(async () => {
     disconnect();
-    services.dispose();
+    await services.dispose();
     await rm(scratch, { recursive: true, force: true });
   });
 
@@ -102,12 +102,12 @@ describe('createFerryServices', () => {
     expect(pushed).toEqual([]);
   });
 
-  it('pushes log lines added by the core, and stops after dispose', () => {
+  it('pushes log lines added by the core, and stops after dispose', async () => {
     services.log.add('reply', '220 Welcome', 'session-1');
     expect(pushed).toHaveLength(1);
     expect(pushed[0]?.channel).toBe('log.entry');
     expect(pushed[0]?.payload).toMatchObject({ kind: 'reply', session: 'session-1', text: '220 Welcome' });
-    services.dispose();
+    await services.dispose();
     services.log.add('info', 'after dispose');
     expect(pushed).toHaveLength(1);
   });

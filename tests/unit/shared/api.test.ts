@@ -55,11 +55,26 @@ describe('buildBridge', () => {
     }
   });
 
-  it('exposes today’s contract as local.* and log.*', () => {
+  it('exposes today’s contract grouped by feature', () => {
     const bridge = buildBridge(new RecordingTransport()) as unknown as Record<string, Record<string, unknown>>;
-    expect(Object.keys(bridge).sort()).toEqual(['local', 'log']);
+    expect(Object.keys(bridge).sort()).toEqual(['local', 'log', 'remote', 'sessions', 'tftpServer', 'transfers']);
+    expect(Object.keys(bridge.sessions ?? {}).sort()).toEqual(['connect', 'disconnect']);
+    expect(Object.keys(bridge.transfers ?? {}).sort()).toEqual([
+      'add',
+      'answer',
+      'cancel',
+      'list',
+      'onChanged',
+      'onQuestion',
+      'pause',
+      'pauseAll',
+      'resume',
+      'resumeAll',
+      'retry',
+    ]);
     expect(Object.keys(bridge.local ?? {}).sort()).toEqual(['delete', 'home', 'list', 'mkdir', 'rename']);
     expect(Object.keys(bridge.log ?? {}).sort()).toEqual(['history', 'onEntry']);
+    expect(Object.keys(bridge.tftpServer ?? {}).sort()).toEqual(['onStatus', 'onTransfer', 'start', 'status', 'stop']);
   });
 
   it('offers no generic way to name a channel', () => {

@@ -157,7 +157,7 @@ describe('startWebServer', () => {
   afterAll(async () => {
     for (const socket of openSockets) socket.terminate();
     await server.close();
-    services.dispose();
+    await services.dispose();
     await rm(scratch, { recursive: true, force: true });
   });
 

@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import type { FileEntry } from '../../../shared/entries.js';
+import { FerryError } from '../../../shared/errors.js';
+import type { NewTransfer, TransferJob } from '../../../shared/transfers.js';
+import type { LogKind } from '../log/messageLog.js';
+import { SiteRegistry, type ConnectedSite, type ConnectRequest } from '../sessions/siteRegistry.js';
+import type { OverwriteAnswer, OverwriteQuestion } from './overwrite.js';
+import { QuestionBoard } from './questionBoard.js';
+import { QueueStore } from './queueStore.js';
+import { TransferQueue } from './transferQueue.js';
+
+export interface TransferServiceOptions {
+  dataFolder: string;
+  log: (site: string | null, kind: LogKind, text: string) => void;
+  /** Jobs that changed, batched. */
+  onChanged: (jobs: TransferJob[]) => void;
+  /** A question the user must answer through `answer`. */
+  onQuestion: (question: OverwriteQuestion & { id: number }) => void;
+}
+
+/**
+ * The app's side of transfers: the connected sites, the queue saved in the
+ * data folder (`queue.json`), and the "file exists" questions waiting for
+ * an answer. Saved jobs of a site wait until that site is connected again,
+ * then carry on, resuming their partial files.
+ */
+export class TransferService {
+  private constructor(
+    private readonly sites: SiteRegistry,
+    private readonly queue: TransferQueue,
+    private readonly questions: QuestionBoard<OverwriteQuestion, OverwriteAnswer>,
+  ) {}
+
+  static async open(options: TransferServiceOptions): Promise<TransferService> {
+    let queue: TransferQueue | null = null;
+    const sites = new SiteRegistry({
+      dataFolder: options.dataFolder,
+      log: (site, kind, text) => options.log(site, kind, text),
+      onConnected: () => queue?.kick(),
+    });
+    const questions = new QuestionBoard<OverwriteQuestion, OverwriteAnswer>(options.onQuestion);
+    queue = await TransferQueue.open({
+      sites,
+      store: new QueueStore(join(options.dataFolder, 'queue.json'), (error) =>
+        options.log(
+          null,
+          'error',
+          `Could not save the transfer queue: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      ),
+      overwrite: 'ask',
+      ask: (question) => questions.ask(question),
+      log: (kind, text) => options.log(null, kind, text),
+      onChange: options.onChanged,
+    });
+    return new TransferService(sites, queue, questions);
+  }
+
+  connect(request: ConnectRequest): Promise<ConnectedSite> {
+    return this.sites.connect(request);
+  }
+
+  disconnect(site: string): Promise<void> {
+    return this.sites.disconnect(site);
+  }
+
+  list(site: string, path: string): Promise<FileEntry[]> {
+    return this.sites.list(site, path);
+  }
+
+  add(items: NewTransfer[]): TransferJob[] {
+    for (const item of items) {
+      if (!this.sites.isAvailable(item.site)) {
+        throw new FerryError('INVALID_INPUT', `Connect to ${item.site} before queueing transfers for it`);
+      }
+    }
+    return this.queue.add(items);
+  }
+
+  jobs(): TransferJob[] {
+    return this.queue.list();
+  }
+
+  pause(id: string): void {
+    this.queue.pause(id);
+  }
+
+  resume(id: string): void {
+    this.queue.resume(id);
+  }
+
+  cancel(id: string): void {
+    this.queue.cancel(id);
+  }
+
+  retry(id: string): void {
+    this.queue.retry(id);
+  }
+
+  pauseAll(): void {
+    this.queue.pauseAll();
+  }
+
+  resumeAll(): void {
+    this.queue.resumeAll();
+  }
+
+  answer(id: number, answer: OverwriteAnswer): void {
+    this.questions.answer(id, answer);
+  }
+
+  /** Saves the queue (running jobs resume next time) and closes every session. */
+  async close(): Promise<void> {
+    // Unanswered questions count as "skip": nothing is overwritten unasked.
+    this.questions.closeAll({ action: 'skip', applyToAll: false });
+    await this.queue.close();
+    await this.sites.closeAll();
+  }
+}
