@@ -7,10 +7,18 @@ with the same engines as the Ferry app.
 
 Commands:
   ls URL              list a folder
-  get URL [LOCAL]     download a file (to LOCAL, a file or folder; default:
-                      the current folder), via NAME.ferrypart renamed when
-                      complete and checked
-  put LOCAL URL       upload a file (a URL ending in / names the folder)
+  get URL [LOCAL]     download a file (-r: a folder) to LOCAL, a new name
+                      or a folder to put it in (default: the current
+                      folder), via NAME.ferrypart renamed when complete
+                      and checked
+  put LOCAL URL       upload a file (-r: a folder); a URL ending in / names
+                      the folder to put it in
+  mirror SRC DST      make DST a copy of SRC, one way (URL to local folder
+                      downloads, local folder to URL uploads): copies what
+                      is missing, differs in size or is newer
+  hash URL            print the hash the server computes for a file
+  tftp-serve DIR      serve DIR over TFTP until Ctrl-C, one line per
+                      transfer (--json: one object per transfer event)
 
 URLs:
   ftp://[user[:password]@]host[:port]/path     plain FTP
@@ -27,19 +35,44 @@ URLs:
 Options:
   -a, --all           ls: include hidden entries
   -c, --continue      get/put: resume a partial transfer
+  -r, --recursive     get/put: folders with everything in them
+  -P, --parallel N    connections (and transfers) at once, default 4
+      --verify MODE   auto (the strongest hash the server offers, else the
+                      size), md5, sha1, sha256, sha512, or none (size only)
+      --expect-hash ALGO:HEX
+                      get/put one file: it must have this hash (md5, sha1,
+                      sha256, sha512), e.g. a vendor's published SHA-256
+      --algo ALGO     hash: the algorithm (default: the strongest offered)
+      --delete        mirror: also delete what SRC lacks; refused until a
+                      --dry-run with --delete has listed exactly that
+  -n, --dry-run       mirror: list what would be copied (and deleted)
       --json          print one JSON object on stdout instead of text
                       (transfers: files, bytes, seconds, verified)
   -v, --verbose       print the session's commands and replies on stderr
       --active        FTP: active mode (default passive)
       --trust-fingerprint FP
                       FTPS: accept the certificate with this SHA-256
-                      fingerprint; SFTP: accept this SHA256:... host key
-  -i, --identity FILE SFTP: private key file
+                      fingerprint (hex as openssl prints it, colons and a
+                      SHA256: prefix optional); SFTP: accept this
+                      SHA256:... host key
+  -i, --identity FILE SFTP: private key file (OpenSSH, PEM or PPK); its
+                      passphrase may come from FERRY_PASSPHRASE. An agent in
+                      SSH_AUTH_SOCK is tried first, as ssh does
+      --requests N    SFTP: read/write requests in flight per transfer
+                      (default 64; 1 for servers that mishandle more)
+      --ciphers LIST  SFTP: ciphers to offer, most preferred first, as
+                      ssh -c takes them (e.g. aes128-gcm@openssh.com)
       --accept-new-host-key
                       SFTP: store an unknown host key (a changed key is
                       always refused)
       --blksize N, --windowsize N, --timeout S
                       TFTP options (RFC 2348, 7440, 2349)
+      --bind ADDR     tftp-serve: address to listen on (default 127.0.0.1;
+                      0.0.0.0 or :: for every interface)
+      --port N        tftp-serve: UDP port (default 69, which needs
+                      administrator privileges; use e.g. 6969 without them)
+      --writable      tftp-serve: accept uploads (default read-only)
+      --overwrite     tftp-serve: let uploads replace existing files
   -h, --help          show this help
   -V, --version       show the version
 

@@ -13,9 +13,22 @@ export const OPTION_SPEC = {
   'trust-fingerprint': { type: 'string' },
   identity: { type: 'string', short: 'i' },
   'accept-new-host-key': { type: 'boolean' },
+  requests: { type: 'string' },
+  ciphers: { type: 'string' },
   blksize: { type: 'string' },
   windowsize: { type: 'string' },
   timeout: { type: 'string' },
+  bind: { type: 'string' },
+  port: { type: 'string' },
+  writable: { type: 'boolean' },
+  overwrite: { type: 'boolean' },
+  recursive: { type: 'boolean', short: 'r' },
+  parallel: { type: 'string', short: 'P' },
+  verify: { type: 'string' },
+  'expect-hash': { type: 'string' },
+  algo: { type: 'string' },
+  delete: { type: 'boolean' },
+  'dry-run': { type: 'boolean', short: 'n' },
 } as const;
 
 export interface CliValues {
@@ -27,12 +40,25 @@ export interface CliValues {
   'trust-fingerprint'?: string;
   identity?: string;
   'accept-new-host-key'?: boolean;
+  requests?: string;
+  ciphers?: string;
   blksize?: string;
   windowsize?: string;
   timeout?: string;
+  bind?: string;
+  port?: string;
+  writable?: boolean;
+  overwrite?: boolean;
+  recursive?: boolean;
+  parallel?: string;
+  verify?: string;
+  'expect-hash'?: string;
+  algo?: string;
+  delete?: boolean;
+  'dry-run'?: boolean;
 }
 
-function integerOption(name: string, text: string | undefined, min: number, max: number): number | undefined {
+export function integerOption(name: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!/^[0-9]+$/.test(text) || value < min || value > max) {
@@ -56,6 +82,14 @@ export function connectOptionsFrom(values: CliValues, env: NodeJS.ProcessEnv): C
     options.sftp = { ...options.sftp, trustFingerprint: fingerprint };
   }
   if (values.identity !== undefined) options.sftp = { ...options.sftp, identityFile: values.identity };
+  if (env.FERRY_PASSPHRASE !== undefined) options.sftp = { ...options.sftp, passphrase: env.FERRY_PASSPHRASE };
+  const requestsInFlight = integerOption('requests', values.requests, 1, 1024);
+  if (requestsInFlight !== undefined) options.sftp = { ...options.sftp, requestsInFlight };
+  if (values.ciphers !== undefined) {
+    const ciphers = values.ciphers.split(',').filter((name) => name !== '');
+    if (ciphers.length === 0) throw new FerryError('INVALID_INPUT', '--ciphers needs at least one cipher name');
+    options.sftp = { ...options.sftp, ciphers };
+  }
   const blksize = integerOption('blksize', values.blksize, 8, 65464);
   const windowsize = integerOption('windowsize', values.windowsize, 1, 65535);
   const timeout = integerOption('timeout', values.timeout, 1, 255);

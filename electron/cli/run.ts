@@ -1,11 +1,14 @@
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { FerryError } from '../../shared/errors.js';
+import { hash } from './commands/hash.js';
 import { ls } from './commands/ls.js';
-import { get, put } from './commands/transfer.js';
+import { mirror } from './commands/mirror.js';
+import { tftpServe } from './commands/tftpServe.js';
+import { get, put, verifyMode, type TransferCommandOptions } from './commands/transfer.js';
 import { EXIT, exitCodeFor } from './exitCodes.js';
 import { HELP } from './help.js';
-import { connectOptionsFrom, OPTION_SPEC } from './options.js';
+import { connectOptionsFrom, integerOption, OPTION_SPEC } from './options.js';
 import type { CliOutput } from './output.js';
 import type { CliContext } from './session.js';
 
@@ -49,7 +52,14 @@ export async function runCli(
       verbose: values.verbose ?? false,
       signal,
     };
-    const transfer = { resume: values.continue ?? false, json };
+    const transfer: TransferCommandOptions = {
+      recursive: values.recursive ?? false,
+      resume: values.continue ?? false,
+      json,
+      parallel: integerOption('parallel', values.parallel, 1, 64) ?? 4,
+      verify: verifyMode(values.verify),
+      expectHash: values['expect-hash'],
+    };
     switch (command) {
       case undefined:
         output.err(`ferry: no command given\n\n${HELP}`);
@@ -63,15 +73,47 @@ export async function runCli(
       case 'get': {
         const [url, local, extra] = args;
         if (url === undefined || extra !== undefined) throw usage('get takes a URL and an optional local path');
-        await get(url, local, transfer, context);
-        return EXIT.ok;
+        return await get(url, local, transfer, context);
       }
       case 'put': {
         const [local, url, extra] = args;
         if (local === undefined || url === undefined || extra !== undefined) {
           throw usage('put takes a local file and a URL');
         }
-        await put(local, url, transfer, context);
+        return await put(local, url, transfer, context);
+      }
+      case 'tftp-serve': {
+        const [folder, extra] = args;
+        if (folder === undefined || extra !== undefined) throw usage('tftp-serve takes one folder to serve');
+        await tftpServe(
+          folder,
+          {
+            bind: values.bind,
+            port: values.port,
+            writable: values.writable ?? false,
+            overwrite: values.overwrite ?? false,
+            json,
+          },
+          context,
+        );
+        return EXIT.ok;
+      }
+      case 'mirror': {
+        const [source, target, extra] = args;
+        if (source === undefined || target === undefined || extra !== undefined) {
+          throw usage('mirror takes a source and a target, one a URL and one a local folder');
+        }
+        return await mirror(
+          source,
+          target,
+          { ...transfer, delete: values.delete ?? false, dryRun: values['dry-run'] ?? false },
+          context,
+        );
+      }
+      case 'hash': {
+        const [url, extra] = args;
+        if (url === undefined || extra !== undefined) throw usage('hash takes one URL');
+        await hash(url, values.algo, json, context);
         return EXIT.ok;
       }
       default:

@@ -20,7 +20,7 @@ export interface CliContext {
 export async function withRemote<T>(
   url: string,
   context: CliContext,
-  work: (remote: RemoteFileSystem, target: FerryUrl) => Promise<T>,
+  work: (remote: RemoteFileSystem, target: FerryUrl, connect: ConnectOptions) => Promise<T>,
 ): Promise<T> {
   const target = parseFerryUrl(url);
   const options: ConnectOptions = {
@@ -31,8 +31,9 @@ export async function withRemote<T>(
   if (context.verbose) options.log = (kind, text) => context.output.err(`[${kind}] ${text}\n`);
   const remote = await openRemote(target, options);
   try {
-    return await work(remote, target);
+    return await work(remote, target, options);
   } finally {
+    // Engines close idempotently, so a session a pool took over and closed is fine here.
     await remote.close();
   }
 }

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium, startBrowserMode, watchErrors, type BrowserMode } from './browserMode.js';
 
 let app: BrowserMode;
@@ -44,6 +44,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser.close();
   await app.stop();
+});
+
+afterEach(async () => {
+  await page.close();
+  await rm(folder, { recursive: true, force: true });
 });
 
 beforeEach(async () => {

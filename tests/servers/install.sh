@@ -8,9 +8,21 @@ set -euo pipefail
 
 PACKAGES=(
   vsftpd openssh-server openssh-client tftpd-hpa atftp tftp-hpa lftp
-  curl openssl chromium hyperfine iproute2 procps
+  curl openssl chromium hyperfine iproute2 procps time
+  libwrap0 libpcre2-8-0
+  libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3
 )
 POLICY=/usr/sbin/policy-rc.d
+# atftpd conflicts with tftpd-hpa as a package, so it is unpacked (never
+# installed) into a folder of its own; tests/servers/tftp-peer.sh runs it
+# from there. libwrap0 and libpcre2-8-0 above are its libraries.
+ATFTPD_DIR=${FERRY_TEST_TOOLS_DIR:-/opt/ferry-test-tools}/atftpd
+atftpd_missing() { [[ ! -x "$ATFTPD_DIR/usr/sbin/atftpd" ]]; }
+# proftpd (a second FTP server for the FTP tests) conflicts with vsftpd, so it
+# is unpacked the same way; tests/servers/start-proftpd.sh runs it. The
+# libhiredis/libmemcached/libpcre2-posix packages above are its libraries.
+PROFTPD_DIR=${FERRY_TEST_TOOLS_DIR:-/opt/ferry-test-tools}/proftpd
+proftpd_missing() { [[ ! -x "$PROFTPD_DIR/usr/sbin/proftpd" ]]; }
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -18,12 +30,12 @@ for pkg in "${PACKAGES[@]}"; do
   [[ "$status" == installed ]] || missing+=("$pkg")
 done
 
-if ((${#missing[@]} == 0)); then
+if ((${#missing[@]} == 0)) && ! atftpd_missing && ! proftpd_missing; then
   echo "install.sh: all test packages already installed"
   exit 0
 fi
 
-echo "install.sh: installing ${missing[*]}"
+echo "install.sh: installing ${missing[*]}$(atftpd_missing && echo ' atftpd (unpacked)')$(proftpd_missing && echo ' proftpd (unpacked)')"
 
 SUDO=()
 if [[ $EUID -ne 0 ]]; then
@@ -68,6 +80,22 @@ export DEBIAN_FRONTEND=noninteractive
 APT_OPTS=(-y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
-"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install "${APT_OPTS[@]}" "${missing[@]}" </dev/null
+if ((${#missing[@]} > 0)); then
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install "${APT_OPTS[@]}" "${missing[@]}" </dev/null
+fi
+if atftpd_missing; then
+  atftpd_deb=$(mktemp -d)
+  (cd "$atftpd_deb" && "${SUDO[@]}" apt-get download -q atftpd </dev/null)
+  "${SUDO[@]}" mkdir -p "$ATFTPD_DIR"
+  "${SUDO[@]}" dpkg -x "$atftpd_deb"/atftpd_*.deb "$ATFTPD_DIR"
+  rm -rf "$atftpd_deb"
+fi
+if proftpd_missing; then
+  proftpd_deb=$(mktemp -d)
+  (cd "$proftpd_deb" && "${SUDO[@]}" apt-get download -q proftpd-core </dev/null)
+  "${SUDO[@]}" mkdir -p "$PROFTPD_DIR"
+  "${SUDO[@]}" dpkg -x "$proftpd_deb"/proftpd-core_*.deb "$PROFTPD_DIR"
+  rm -rf "$proftpd_deb"
+fi
 
 echo "install.sh: done"

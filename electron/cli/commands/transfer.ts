@@ -3,69 +3,154 @@ import { basename, join, resolve } from 'node:path';
 import { FerryError } from '../../../shared/errors.js';
 import { formatSize } from '../../../shared/format.js';
 import { joinRemote, remoteBaseName } from '../../../shared/remotePath.js';
-import { downloadFile } from '../../core/transfers/downloadFile.js';
-import { uploadFile } from '../../core/transfers/uploadFile.js';
+import type { RemoteFileSystem } from '../../core/remote/remoteFileSystem.js';
+import { parseExpectedHash, type VerifyMode } from '../../core/transfers/verify.js';
+import { EXIT, exitCodeFor } from '../exitCodes.js';
+import { runQueue, type RunSummary } from '../queueRun.js';
 import { remotePathOf, withRemote, type CliContext } from '../session.js';
 
-export interface TransferOptions {
+export interface TransferCommandOptions {
+  recursive: boolean;
   resume: boolean;
   json: boolean;
+  parallel: number;
+  verify: VerifyMode;
+  expectHash: string | undefined;
 }
 
-/** The one JSON object --json prints for a transfer. */
-interface Summary {
-  files: number;
-  bytes: number;
-  seconds: number;
-  verified: string;
-}
+const VERIFY_MODES: readonly VerifyMode[] = ['auto', 'none', 'md5', 'sha1', 'sha256', 'sha512'];
 
-function report(summary: Summary, options: TransferOptions, context: CliContext, what: string): void {
-  if (options.json) {
-    context.output.out(`${JSON.stringify(summary)}\n`);
-    return;
+/** Parses --verify. */
+export function verifyMode(text: string | undefined): VerifyMode {
+  if (text === undefined) return 'auto';
+  if (!(VERIFY_MODES as readonly string[]).includes(text)) {
+    throw new FerryError('INVALID_INPUT', `--verify must be one of ${VERIFY_MODES.join(', ')}, not "${text}"`);
   }
-  const rate = summary.seconds > 0 ? `, ${formatSize(summary.bytes / summary.seconds)}/s` : '';
-  const check = summary.verified === 'none' ? 'not verified' : `verified by ${summary.verified}`;
-  context.output.err(`${what}: ${formatSize(summary.bytes)} in ${summary.seconds.toFixed(2)} s${rate} (${check})\n`);
+  return text as VerifyMode;
 }
 
-async function isFolder(path: string): Promise<boolean> {
+/** Prints the summary (one JSON object with --json) and turns failures into the exit code. */
+export function reportSummary(summary: RunSummary, json: boolean, context: CliContext): number {
+  if (json) {
+    context.output.out(`${JSON.stringify(summary)}\n`);
+  } else {
+    const rate = summary.seconds > 0 ? `, ${formatSize(summary.bytes / summary.seconds)}/s` : '';
+    const check = summary.verified === 'none' ? 'not verified' : `verified by ${summary.verified}`;
+    const skipped = summary.skipped > 0 ? `, ${summary.skipped} skipped` : '';
+    context.output.err(
+      `${summary.files} ${summary.files === 1 ? 'file' : 'files'}, ${formatSize(summary.bytes)} in ${summary.seconds.toFixed(2)} s${rate} (${check})${skipped}\n`,
+    );
+  }
+  for (const failure of summary.failures) context.output.err(`ferry: ${failure.path}: ${failure.error.message}\n`);
+  const first = summary.failures[0];
+  return first ? exitCodeFor(first.error.code) : EXIT.ok;
+}
+
+async function localKind(path: string): Promise<'file' | 'folder' | null> {
   return stat(path).then(
-    (info) => info.isDirectory(),
-    () => false,
+    (info) => (info.isDirectory() ? 'folder' : 'file'),
+    () => null,
   );
 }
 
-/** `ferry get URL [LOCAL]`: downloads one file, into the current folder by default. */
-export async function get(url: string, local: string | undefined, options: TransferOptions, context: CliContext) {
-  await withRemote(url, context, async (remote, target) => {
+async function remoteKind(
+  remote: RemoteFileSystem,
+  path: string,
+  signal: AbortSignal,
+): Promise<'file' | 'folder' | null> {
+  if (!remote.capabilities.stat) return 'file';
+  try {
+    return (await remote.stat(path, signal)).type === 'directory' ? 'folder' : 'file';
+  } catch (error) {
+    if (error instanceof FerryError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+function checkExpectHash(options: TransferCommandOptions, kind: 'file' | 'folder'): void {
+  if (options.expectHash === undefined) return;
+  if (kind === 'folder') throw new FerryError('INVALID_INPUT', '--expect-hash checks one file, not a folder');
+  parseExpectedHash(options.expectHash);
+}
+
+/**
+ * `ferry get URL [LOCAL]`: downloads a file (or with -r a folder) into LOCAL
+ * (a folder to put it in, or the new name), the current folder by default.
+ */
+export async function get(
+  url: string,
+  local: string | undefined,
+  options: TransferCommandOptions,
+  context: CliContext,
+) {
+  return withRemote(url, context, async (remote, target, connect) => {
     const remotePath = remotePathOf(target, remote);
-    const name = remoteBaseName(remotePath);
-    if (name === '') throw new FerryError('INVALID_INPUT', `${url} names a folder, not a file`);
+    const kind = await remoteKind(remote, remotePath, context.signal);
+    if (kind === null) throw new FerryError('NOT_FOUND', `${remotePath} does not exist on the server`);
+    if (kind === 'folder' && !options.recursive) {
+      throw new FerryError('INVALID_INPUT', `${remotePath} is a folder; use -r to download it with everything in it`);
+    }
+    checkExpectHash(options, kind);
+    const name = remoteBaseName(remotePath) || target.host;
     let destination = resolve(local ?? name);
-    if (await isFolder(destination)) destination = join(destination, name);
-    const started = performance.now();
-    const result = await downloadFile(remote, remotePath, destination, {
-      resume: options.resume,
-      signal: context.signal,
-    });
-    const seconds = (performance.now() - started) / 1000;
-    report({ files: 1, bytes: result.transferred, seconds, verified: result.verified }, options, context, destination);
+    if (
+      (await localKind(destination)) === 'folder' &&
+      (local === undefined || kind === 'file' || local.endsWith('/'))
+    ) {
+      destination = join(destination, name);
+    }
+    const summary = await runQueue(
+      target,
+      remote,
+      context,
+      connect,
+      [
+        {
+          direction: 'download',
+          kind,
+          remotePath,
+          localPath: destination,
+          resume: options.resume,
+          ...(options.expectHash === undefined ? {} : { expectedHash: options.expectHash }),
+        },
+      ],
+      { parallel: options.parallel, verify: options.verify, overwrite: 'overwrite' },
+    );
+    return reportSummary(summary, options.json, context);
   });
 }
 
-/** `ferry put LOCAL URL`: uploads one file; a URL ending in '/' names the folder to put it in. */
-export async function put(local: string, url: string, options: TransferOptions, context: CliContext) {
-  await withRemote(url, context, async (remote, target) => {
+/** `ferry put LOCAL URL`: uploads a file (or with -r a folder); a URL ending in '/' names the folder to put it in. */
+export async function put(local: string, url: string, options: TransferCommandOptions, context: CliContext) {
+  const source = resolve(local);
+  const kind = await localKind(source);
+  if (kind === null) throw new FerryError('NOT_FOUND', `Cannot read "${source}": does not exist`);
+  if (kind === 'folder' && !options.recursive) {
+    throw new FerryError('INVALID_INPUT', `${source} is a folder; use -r to upload it with everything in it`);
+  }
+  checkExpectHash(options, kind);
+  return withRemote(url, context, async (remote, target, connect) => {
     const base = remotePathOf(target, remote);
-    const remotePath = target.path === '' || target.path.endsWith('/') ? joinRemote(base, basename(local)) : base;
-    const started = performance.now();
-    const result = await uploadFile(remote, resolve(local), remotePath, {
-      resume: options.resume,
-      signal: context.signal,
-    });
-    const seconds = (performance.now() - started) / 1000;
-    report({ files: 1, bytes: result.transferred, seconds, verified: result.verified }, options, context, remotePath);
+    const intoFolder =
+      target.path === '' || target.path.endsWith('/') || (await remoteKind(remote, base, context.signal)) === 'folder';
+    const remotePath = intoFolder ? joinRemote(base, basename(source)) : base;
+    const summary = await runQueue(
+      target,
+      remote,
+      context,
+      connect,
+      [
+        {
+          direction: 'upload',
+          kind,
+          remotePath,
+          localPath: source,
+          resume: options.resume,
+          ...(options.expectHash === undefined ? {} : { expectedHash: options.expectHash }),
+        },
+      ],
+      { parallel: options.parallel, verify: options.verify, overwrite: 'overwrite' },
+    );
+    return reportSummary(summary, options.json, context);
   });
 }

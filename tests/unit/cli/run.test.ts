@@ -118,15 +118,17 @@ describe('ferry usage errors', () => {
     expect((await ferry('ls', 'file://otherhost/x')).code).toBe(2);
   });
 
-  it.each(['sftp://host/', 'ftp://host/pub', 'ftpes://host/', 'ftps://host/', 'tftp://host/file'])(
-    'exits 10 for %s, which is not supported yet',
-    async (url) => {
-      const run = await ferry('ls', url);
-      expect(run.code).toBe(EXIT.protocol);
-      expect(run.code).toBe(10);
-      expect(run.err).toMatch(/^ferry: .*:\/\/ is not available in this version of Ferry\n$/);
-    },
-  );
+  it('exits 10 for ls over TFTP, which cannot list, without touching the network', async () => {
+    const run = await ferry('ls', 'tftp://host.invalid/file');
+    expect(run.code).toBe(EXIT.protocol);
+    expect(run.err).toBe('ferry: TFTP cannot list folders; it only reads and writes whole files\n');
+  });
+
+  it('exits 2 for sftp:// without a user name, before connecting anywhere', async () => {
+    const run = await ferry('ls', 'sftp://host/');
+    expect(run.code).toBe(EXIT.usage);
+    expect(run.err).toBe('ferry: Give a user name for host:22 (sftp://user@host/)\n');
+  });
 });
 
 describe('ferry ls', () => {

@@ -1,0 +1,219 @@
+// Many small files: 2000 × 4 KiB in 20 folders, downloaded and uploaded by
+// `ferry get -r` / `ferry put -r` (4 connections) and by `lftp mirror` with
+// --parallel=4 and --parallel=8 in the same run, over FTP, FTPS (explicit)
+// and SFTP; SFTP also against OpenSSH's `sftp -r`. Prints each tool's best
+// time of a few rounds and Ferry's time as a ratio of the fastest peer
+// (targets: FTP ≤ 1.0×, FTPS ≤ 0.5×, SFTP ≤ 1.0×). Then the peak memory of
+// the ferry process during a 1 GiB download (target < 150 MB).
+// Reports; never fails on speed.
+//
+// Needs the test servers (bash tests/servers/start.sh, as root) and the
+// built CLI (npm run build). Run: npm run bench:many
+// FERRY_BENCH_ROUNDS (default 2) sets the rounds.
+import { spawnSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { test } from 'vitest';
+import { loadServers } from '../servers/config.js';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const state = loadServers();
+const keyUser = state.users.key;
+const passwordUser = state.users.password;
+const rounds = Number(process.env['FERRY_BENCH_ROUNDS'] ?? 2);
+const FILES = 2000;
+
+type Protocol = 'ftp' | 'ftpes' | 'sftp';
+type Direction = 'download' | 'upload';
+type Command = [string, string[], NodeJS.ProcessEnv?];
+
+const work = mkdtempSync(join(tmpdir(), 'ferry-bench-many-'));
+const localTree = join(work, 'tree');
+
+function makeTree(root: string): void {
+  const block = Buffer.alloc(4096);
+  for (let i = 0; i < FILES; i++) {
+    const folder = join(root, `dir-${i % 20}`);
+    mkdirSync(folder, { recursive: true });
+    randomFillSync(block);
+    writeFileSync(join(folder, `file-${i}.bin`), block);
+  }
+}
+
+function userFor(protocol: Protocol) {
+  return protocol === 'sftp' ? keyUser : passwordUser;
+}
+
+function remoteRoot(protocol: Protocol, direction: Direction): string {
+  return join(userFor(protocol).home, `bench-many-${protocol}-${direction}`);
+}
+
+function url(protocol: Protocol, path: string): string {
+  const port = protocol === 'sftp' ? state.sftp.port : state.ftp.port;
+  return `${protocol}://${userFor(protocol).name}@${state.host}:${port}${path}`;
+}
+
+function trustArgs(protocol: Protocol): string[] {
+  if (protocol === 'ftpes') return ['--trust-fingerprint', state.tls.fingerprint256];
+  if (protocol === 'sftp')
+    return ['--trust-fingerprint', state.sftp.hostKeyFingerprint, '--identity', keyUser.privateKeyPath];
+  return [];
+}
+
+function ferryCommand(args: string[]): Command {
+  return [
+    process.execPath,
+    [join(repo, 'bin/ferry.js'), ...args],
+    { ...process.env, FERRY_HOME: join(work, 'home'), FERRY_PASSWORD: passwordUser.password },
+  ];
+}
+
+function ferry(protocol: Protocol, direction: Direction, parallel: number, dest: string): Command {
+  const common = ['-r', '-P', String(parallel), '--json', ...trustArgs(protocol)];
+  return direction === 'download'
+    ? ferryCommand(['get', ...common, url(protocol, join(remoteRoot(protocol, 'download'), 'tree')), dest])
+    : ferryCommand(['put', ...common, localTree, `${url(protocol, dest)}/`]);
+}
+
+function lftp(protocol: Protocol, direction: Direction, parallel: number, dest: string): Command {
+  const settings =
+    protocol === 'ftp'
+      ? 'set ftp:ssl-allow no;'
+      : protocol === 'ftpes'
+        ? `set ftp:ssl-force true; set ftp:ssl-protect-data true; set ssl:ca-file ${state.tls.certPath}; set ssl:check-hostname no;`
+        : `set sftp:auto-confirm yes; set sftp:connect-program "ssh -a -x -i ${keyUser.privateKeyPath} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null";`;
+  const mirror =
+    direction === 'download'
+      ? `mirror --parallel=${parallel} ${join(remoteRoot(protocol, 'download'), 'tree')} ${dest}`
+      : `mirror -R --parallel=${parallel} ${localTree} ${dest}`;
+  const port = protocol === 'sftp' ? state.sftp.port : state.ftp.port;
+  const scheme = protocol === 'sftp' ? 'sftp' : 'ftp';
+  const login = protocol === 'sftp' ? `${keyUser.name},` : `${passwordUser.name},${passwordUser.password}`;
+  return ['lftp', ['-u', login, '-e', `${settings} ${mirror}; quit`, `${scheme}://${state.host}:${port}`]];
+}
+
+function openssh(direction: Direction, dest: string): Command {
+  const batch = join(work, `sftp-${direction}.batch`);
+  writeFileSync(
+    batch,
+    direction === 'download'
+      ? `get -r ${join(remoteRoot('sftp', 'download'), 'tree')} ${dest}\n`
+      : `put -r ${localTree} ${dest}\n`,
+  );
+  return [
+    'sftp',
+    [
+      '-q',
+      '-b',
+      batch,
+      '-i',
+      keyUser.privateKeyPath,
+      '-P',
+      String(state.sftp.port),
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      `${keyUser.name}@${state.host}`,
+    ],
+  ];
+}
+
+function time([command, args, env]: Command): number {
+  const started = performance.now();
+  const result = spawnSync(command, args, { env: env ?? process.env, encoding: 'utf8' });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0)
+    throw new Error(`${command} failed (${String(result.status)}): ${result.stderr.slice(0, 500)}`);
+  return seconds;
+}
+
+/** Runs `make(dest)` a few rounds into a fresh destination each time; the best time. */
+function best(protocol: Protocol, direction: Direction, make: (dest: string) => Command): number {
+  let fastest = Infinity;
+  for (let round = 0; round < rounds; round++) {
+    const dest = direction === 'download' ? join(work, `dl-${protocol}`) : join(remoteRoot(protocol, 'upload'), 'tree');
+    rmSync(dest, { recursive: true, force: true });
+    if (direction === 'upload') {
+      mkdirSync(remoteRoot(protocol, 'upload'), { recursive: true });
+      const owner = userFor(protocol);
+      chownSync(remoteRoot(protocol, 'upload'), owner.uid, owner.gid);
+    }
+    fastest = Math.min(fastest, time(make(dest)));
+  }
+  return fastest;
+}
+
+function prepareServerTree(protocol: Protocol): void {
+  const root = remoteRoot(protocol, 'download');
+  if (existsSync(join(root, 'tree'))) return;
+  mkdirSync(root, { recursive: true });
+  spawnSync('cp', ['-r', localTree, root]);
+  const owner = userFor(protocol);
+  spawnSync('chown', ['-R', `${owner.uid}:${owner.gid}`, root]);
+}
+
+const TARGETS: Record<Protocol, number> = { ftp: 1.0, ftpes: 0.5, sftp: 1.0 };
+
+test('many small files: ferry vs lftp (and OpenSSH sftp)', () => {
+  makeTree(localTree);
+  const rows: string[] = [];
+  for (const protocol of ['ftp', 'ftpes', 'sftp'] as const) {
+    prepareServerTree(protocol);
+    for (const direction of ['download', 'upload'] as const) {
+      const ours = best(protocol, direction, (dest) => ferry(protocol, direction, 4, dest));
+      const peers: [string, number][] = [
+        ['lftp -P4', best(protocol, direction, (dest) => lftp(protocol, direction, 4, dest))],
+        ['lftp -P8', best(protocol, direction, (dest) => lftp(protocol, direction, 8, dest))],
+      ];
+      if (protocol === 'sftp') peers.push(['sftp -r', best(protocol, direction, (dest) => openssh(direction, dest))]);
+      const fastest = Math.min(...peers.map(([, seconds]) => seconds));
+      const ratio = ours / fastest;
+      rows.push(
+        `${protocol.padEnd(6)} ${direction.padEnd(9)} ferry -P4 ${ours.toFixed(2)} s | ${peers.map(([name, s]) => `${name} ${s.toFixed(2)} s`).join(' | ')} | ratio ${ratio.toFixed(2)}× (target ≤ ${TARGETS[protocol].toFixed(1)}×) ${ratio <= TARGETS[protocol] ? 'met' : 'missed'}`,
+      );
+      console.log(rows.at(-1));
+    }
+  }
+
+  // Peak memory of the process during a 1 GiB download.
+  const big = join(keyUser.home, 'bench-rss.bin');
+  if (!existsSync(big) || statSync(big).size !== 1024 ** 3) {
+    const fd = openSync(big, 'w');
+    const block = Buffer.alloc(8 * 1024 * 1024);
+    for (let written = 0; written < 1024 ** 3; written += block.length) writeSync(fd, randomFillSync(block));
+    closeSync(fd);
+    chownSync(big, keyUser.uid, keyUser.gid);
+  }
+  for (const protocol of ['sftp', 'ftp'] as const) {
+    const source = protocol === 'sftp' ? big : join(passwordUser.home, 'bench-rss.bin');
+    if (protocol === 'ftp' && !existsSync(source)) {
+      spawnSync('cp', [big, source]);
+      chownSync(source, passwordUser.uid, passwordUser.gid);
+    }
+    const dest = join(work, `rss-${protocol}.bin`);
+    const [command, args, env] = ferryCommand(['get', '--json', ...trustArgs(protocol), url(protocol, source), dest]);
+    const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { env, encoding: 'utf8' });
+    const peakKb = Number(result.stderr.trim().split('\n').at(-1));
+    rows.push(`peak RSS, 1 GiB ${protocol} download: ${(peakKb / 1024).toFixed(0)} MB (target < 150 MB)`);
+    console.log(rows.at(-1));
+    rmSync(dest, { force: true });
+  }
+  console.log(`\n${rows.join('\n')}`);
+  rmSync(work, { recursive: true, force: true });
+});
