@@ -46,6 +46,8 @@ Options:
       --delete        mirror: also delete what SRC lacks; refused until a
                       --dry-run with --delete has listed exactly that
   -n, --dry-run       mirror: list what would be copied (and deleted)
+      --fsync         flush each downloaded file to disk before it gets its
+                      final name (survives a power cut; slower)
       --json          print one JSON object on stdout instead of text
                       (transfers: files, bytes, seconds, verified)
   -v, --verbose       print the session's commands and replies on stderr

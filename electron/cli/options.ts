@@ -29,6 +29,7 @@ export const OPTION_SPEC = {
   algo: { type: 'string' },
   delete: { type: 'boolean' },
   'dry-run': { type: 'boolean', short: 'n' },
+  fsync: { type: 'boolean' },
 } as const;
 
 export interface CliValues {
@@ -56,6 +57,7 @@ export interface CliValues {
   algo?: string;
   delete?: boolean;
   'dry-run'?: boolean;
+  fsync?: boolean;
 }
 
 export function integerOption(name: string, text: string | undefined, min: number, max: number): number | undefined {

@@ -14,6 +14,7 @@ export interface QueueRunOptions {
   parallel: number;
   verify: VerifyMode;
   overwrite: OverwritePolicy;
+  sync: boolean;
 }
 
 /** What a transfer command reports: `--json` prints exactly this. */
@@ -57,6 +58,7 @@ export async function runQueue(
     concurrency: options.parallel,
     overwrite: options.overwrite,
     verify: options.verify,
+    syncFiles: options.sync,
     log: connect.log,
   });
   const started = performance.now();

@@ -59,6 +59,7 @@ export async function runCli(
       parallel: integerOption('parallel', values.parallel, 1, 64) ?? 4,
       verify: verifyMode(values.verify),
       expectHash: values['expect-hash'],
+      sync: values.fsync ?? false,
     };
     switch (command) {
       case undefined:

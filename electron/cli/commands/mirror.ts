@@ -218,6 +218,7 @@ export async function mirror(
       parallel: options.parallel,
       verify: options.verify,
       overwrite: 'overwrite',
+      sync: options.sync,
     });
     // Deletions come last, and only when every copy arrived. The session
     // that walked the tree went to the queue's pool and is closed by now.

@@ -16,6 +16,8 @@ export interface TransferCommandOptions {
   parallel: number;
   verify: VerifyMode;
   expectHash: string | undefined;
+  /** fsync each downloaded file before it gets its final name. */
+  sync: boolean;
 }
 
 const VERIFY_MODES: readonly VerifyMode[] = ['auto', 'none', 'md5', 'sha1', 'sha256', 'sha512'];
@@ -114,7 +116,7 @@ export async function get(
           ...(options.expectHash === undefined ? {} : { expectedHash: options.expectHash }),
         },
       ],
-      { parallel: options.parallel, verify: options.verify, overwrite: 'overwrite' },
+      { parallel: options.parallel, verify: options.verify, overwrite: 'overwrite', sync: options.sync },
     );
     return reportSummary(summary, options.json, context);
   });
@@ -149,7 +151,7 @@ export async function put(local: string, url: string, options: TransferCommandOp
           ...(options.expectHash === undefined ? {} : { expectedHash: options.expectHash }),
         },
       ],
-      { parallel: options.parallel, verify: options.verify, overwrite: 'overwrite' },
+      { parallel: options.parallel, verify: options.verify, overwrite: 'overwrite', sync: options.sync },
     );
     return reportSummary(summary, options.json, context);
   });

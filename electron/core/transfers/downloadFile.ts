@@ -22,6 +22,13 @@ export interface DownloadFileOptions {
   throttle?: Throttle;
   /** The source's facts when the caller just learned them (from a listing or a stat): saves a round trip. */
   source?: FileEntry;
+  /**
+   * fsync the file before renaming it into place, so even a power cut
+   * cannot leave an empty file under the final name. Off by default: it
+   * costs milliseconds per file and seconds per GiB, and a crash of Ferry
+   * itself loses nothing without it (the kernel still writes the data).
+   */
+  sync?: boolean;
 }
 
 export interface DownloadResult {
@@ -36,7 +43,7 @@ export interface DownloadResult {
 /**
  * Downloads one remote file to `target` the safe way: into
  * `target.ferrypart` (resuming it if asked), then a size check against the
- * server's, then an fsync and a rename into place. A failure of any kind
+ * server's (and a hash check when asked), then a rename into place. A failure of any kind
  * leaves the partial file for a later resume and never a truncated file
  * under the final name.
  */
@@ -128,9 +135,11 @@ export async function downloadFile(
   }
   if (options.hashCheck) await checkHash(partialPath, options.hashCheck, remotePath, options.signal);
   try {
-    // Flush to disk before the rename makes the file official.
-    const handle = await open(partialPath, 'r+');
-    await handle.sync().finally(() => handle.close());
+    if (options.sync === true) {
+      // Flush to disk before the rename makes the file official.
+      const handle = await open(partialPath, 'r+');
+      await handle.sync().finally(() => handle.close());
+    }
     await rename(partialPath, target);
     if ((options.keepModified ?? true) && info?.modified != null) {
       const when = new Date(info.modified);

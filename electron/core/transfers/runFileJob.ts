@@ -17,6 +17,8 @@ export interface FileJobContext {
   resolveConflict: (job: TransferJob, source: FileFacts, existing: FileFacts) => Promise<OverwriteAction>;
   verify: VerifyMode;
   keepModified: boolean;
+  /** fsync each download before it gets its final name. */
+  sync: boolean;
   /** Upload to a temporary name and rename when done (per site). */
   atomicUpload: boolean;
   throttle: { download: Throttle; upload: Throttle };
@@ -146,6 +148,7 @@ async function runDownload(
     resume,
     signal,
     keepModified: context.keepModified,
+    sync: context.sync,
     throttle: context.throttle.download,
     hashCheck: hashCheckFor(job, session, context, signal),
     onProgress: context.onProgress,

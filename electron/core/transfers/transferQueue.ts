@@ -42,6 +42,8 @@ export interface TransferQueueOptions {
   ask?: (question: OverwriteQuestion) => Promise<OverwriteAnswer>;
   verify?: VerifyMode;
   keepModified?: boolean;
+  /** fsync each download before renaming it into place (survives a power cut; slower). */
+  syncFiles?: boolean;
   /** Attempts per job before it goes to the failed list (retryable errors only). */
   maxAttempts?: number;
   retryBaseMs?: number;
@@ -503,6 +505,7 @@ export class TransferQueue {
       resolveConflict: (conflicted, source, existing) => this.resolveConflict(conflicted, source, existing),
       verify: this.options.verify ?? 'auto',
       keepModified: this.options.keepModified ?? true,
+      sync: this.options.syncFiles ?? false,
       atomicUpload: this.options.sites.atomicUpload(job.site),
       throttle: this.throttle,
       onProgress: (bytes, total) => {

@@ -136,3 +136,12 @@ describe('downloadFile', () => {
     await expect(downloadFile(new LocalDisk(folder), folder, target)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });
+
+describe('downloadFile with sync', () => {
+  it('flushes and still lands the same bytes under the final name', async () => {
+    const result = await downloadFile(new LocalDisk(folder), source, target, { sync: true });
+    expect(result.size).toBe(content.length);
+    expect(sha(await readFile(target))).toBe(sha(content));
+    await expect(lstat(partialPathFor(target))).rejects.toThrow();
+  });
+});
