@@ -70,6 +70,8 @@ async function expandRemoteFolder(
     }
     usable = safe.filter((e) => !colliding.has(e.name));
   }
+  // One look at the local folder tells every child whether its file exists, instead of one lstat each.
+  const present = new Set(await readdir(job.localPath).catch(() => [] as string[]));
   const children: NewTransfer[] = [];
   for (const entry of usable) {
     const isFolder = entry.type === 'directory';
@@ -88,6 +90,8 @@ async function expandRemoteFolder(
     };
     // A symlink's listed size may be the link's own; let the job ask.
     if (entry.type === 'file') child.listedSource = { size: entry.size, modified: entry.modified };
+    // Absent now means no question to ask; present is looked at when the job runs.
+    if (!present.has(entry.name)) child.listedDestination = null;
     children.push(child);
   }
   return children;

@@ -23,24 +23,29 @@ export interface OpenedPartial {
  * (O_NOFOLLOW), and creates with O_EXCL so two downloads cannot share it.
  */
 export async function openPartial(path: string, resume: boolean): Promise<OpenedPartial> {
-  const existing = await lstat(path).catch(() => null);
-  if (existing && !existing.isFile()) {
-    throw new FerryError('LOCAL_IO', `Cannot download to "${path}": something other than a partial download is there`);
-  }
   // Windows has no O_NOFOLLOW; there the exclusive create still guards the name.
   const nofollow = (constants as Partial<typeof constants>).O_NOFOLLOW ?? 0;
+  // The common case first: nothing there yet. Creating exclusively also
+  // refuses a symlink planted at the name, dangling or not.
   try {
-    if (existing && resume) {
+    const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | nofollow, 0o644);
+    return { handle, offset: 0 };
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) {
+      throw fromNodeError(error, 'open the partial download', path);
+    }
+  }
+  const existing = await lstat(path).catch(() => null);
+  if (!existing?.isFile()) {
+    throw new FerryError('LOCAL_IO', `Cannot download to "${path}": something other than a partial download is there`);
+  }
+  try {
+    if (resume) {
       const handle = await open(path, constants.O_WRONLY | nofollow);
       return { handle, offset: (await handle.stat()).size };
     }
-    if (existing) {
-      // Start over: truncating in place keeps the exclusive-create guarantee
-      // for the case that matters (no file there yet) without a delete race.
-      const handle = await open(path, constants.O_WRONLY | constants.O_TRUNC | nofollow);
-      return { handle, offset: 0 };
-    }
-    const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | nofollow, 0o644);
+    // Start over: truncating in place avoids a window where the name is free.
+    const handle = await open(path, constants.O_WRONLY | constants.O_TRUNC | nofollow);
     return { handle, offset: 0 };
   } catch (error) {
     throw fromNodeError(error, 'open the partial download', path);

@@ -110,7 +110,7 @@ async function runDownload(
   job.sourceModified = source?.modified ?? null;
 
   let resume = job.started === true && (sameSource || unrecorded || source === null);
-  const existing = await localFacts(job.localPath);
+  const existing = fresh && job.listedDestination === null ? null : await localFacts(job.localPath);
   if (existing && job.started === true && source !== null && sameFacts(existing, source)) {
     // Our own finished download whose completion was not saved before a crash.
     return { state: 'done', verified: 'size', size: existing.size ?? 0 };
