@@ -21,6 +21,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          expect: { poll: { timeout: 10_000 } },
         },
       },
       {
@@ -30,6 +31,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // A page waits on a real browser and a real server: on a loaded
+          // 2-core machine a second is not always enough for either.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

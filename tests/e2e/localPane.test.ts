@@ -67,6 +67,8 @@ beforeEach(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   errors = watchErrors(page);
   await page.goto(app.url);
+  // Let the pane show its first folder (home), as a person would see it, before typing a path.
+  await expect.poll(() => localPane().getByRole('textbox', { name: 'Local path' }).inputValue()).not.toBe('');
   await openFolder(folder);
 });
 
