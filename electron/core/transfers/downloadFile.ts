@@ -140,11 +140,14 @@ export async function downloadFile(
       const handle = await open(partialPath, 'r+');
       await handle.sync().finally(() => handle.close());
     }
-    await rename(partialPath, target);
+    // The time is set before the rename, so a file under its final name
+    // always carries it: after a crash, that is how the queue recognises a
+    // download it finished.
     if ((options.keepModified ?? true) && info?.modified != null) {
       const when = new Date(info.modified);
-      await utimes(target, when, when);
+      await utimes(partialPath, when, when);
     }
+    await rename(partialPath, target);
   } catch (error) {
     throw fromNodeError(error, 'finish the download to', target);
   }

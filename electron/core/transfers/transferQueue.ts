@@ -489,11 +489,19 @@ export class TransferQueue {
   }
 
   private insertAfter(parent: TransferJob, children: readonly NewTransfer[]): void {
-    const jobs = children.map((child) => {
-      const job = this.createJob(child);
-      job.parent = parent.id;
-      return job;
-    });
+    // A folder expanded again (it was running when the app stopped, and its
+    // children were already saved) must not queue its files twice: two jobs
+    // writing one partial file would corrupt it.
+    const key = (job: { site: string; direction: string; remotePath: string; localPath: string }): string =>
+      `${job.site}\n${job.direction}\n${job.remotePath}\n${job.localPath}`;
+    const known = new Set([...this.active, ...this.succeededJobs].filter((job) => job.parent === parent.id).map(key));
+    const jobs = children
+      .filter((child) => !known.has(key(child)))
+      .map((child) => {
+        const job = this.createJob(child);
+        job.parent = parent.id;
+        return job;
+      });
     const index = this.active.indexOf(parent);
     this.active.splice(index < 0 ? this.active.length : index + 1, 0, ...jobs);
     for (const job of jobs) this.touch(job);

@@ -19,6 +19,8 @@ interface App {
   process: ChildProcess;
   call: (channel: string, ...args: unknown[]) => Promise<unknown>;
   changes: TransferJob[][];
+  /** "File exists" questions: none should come, the files are Ferry's own. */
+  questions: unknown[];
 }
 
 /** Every app this file started, so none outlives a failed or timed-out test. */
@@ -46,11 +48,24 @@ async function startApp(home: string): Promise<App> {
   });
   const pending = new Map<number, (envelope: Envelope) => void>();
   const changes: TransferJob[][] = [];
+  const questions: unknown[] = [];
   socket.on('message', (data: Buffer) => {
     const message = JSON.parse(data.toString()) as
       { type: 'result'; id: number; envelope: Envelope } | { type: 'event'; channel: string; payload: unknown };
     if (message.type === 'result') pending.get(message.id)?.(message.envelope);
     else if (message.channel === 'transfers.changed') changes.push(message.payload as TransferJob[]);
+    else if (message.channel === 'transfers.question') {
+      // Answer rather than hang; the test then reports that a question came.
+      questions.push(message.payload);
+      const { id } = message.payload as { id: number };
+      socket.send(
+        JSON.stringify({
+          id: 1_000_000 + id,
+          channel: 'transfers.answer',
+          args: [id, { action: 'overwrite', applyToAll: false }],
+        }),
+      );
+    }
   });
   let nextId = 1;
   const call = async (channel: string, ...args: unknown[]): Promise<unknown> => {
@@ -62,7 +77,7 @@ async function startApp(home: string): Promise<App> {
     if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code} ${envelope.error.message}`);
     return envelope.value;
   };
-  return { process: child, call, changes };
+  return { process: child, call, changes, questions };
 }
 
 function connectRequest(): unknown {
@@ -123,6 +138,8 @@ describe('the app killed mid-queue and started again', () => {
       }
       const jobs = (await second.call('transfers.list')) as TransferJob[];
       expect(jobs.filter((job) => job.state === 'failed')).toEqual([]);
+      // Every file it met was its own: nothing to ask about.
+      expect(second.questions).toEqual([]);
       expect(await treeHashes(target)).toEqual(await treeHashes(remoteFolder));
     } finally {
       second.process.kill('SIGTERM');

@@ -331,3 +331,37 @@ describe('TransferQueue', () => {
     expect(batches.at(-1)?.at(-1)?.state).toBe('done');
   });
 });
+
+describe('TransferQueue after a restart', () => {
+  it('does not queue a folder’s files twice when the folder expands again', async () => {
+    server.addFile('/again/a.txt', Buffer.from('a'));
+    server.addFile('/again/b.txt', Buffer.from('b'));
+    const store = new QueueStore(join(folder, 'queue.json'));
+    const target = join(folder, 'again');
+    const base = { site: 's', direction: 'download' as const, size: null, transferred: 0, attempts: 0, added: 1 };
+    await writeFile(
+      store.path,
+      JSON.stringify({
+        version: 1,
+        jobs: [
+          { ...base, id: 'folder', kind: 'folder', remotePath: '/again', localPath: target, state: 'running' },
+          {
+            ...base,
+            id: 'a',
+            kind: 'file',
+            remotePath: '/again/a.txt',
+            localPath: join(target, 'a.txt'),
+            state: 'queued',
+            parent: 'folder',
+          },
+        ],
+      }),
+    );
+    const queue = await TransferQueue.open(queueOptions({ store }));
+    await queue.whenIdle();
+    const files = queue.succeeded().filter((job) => job.kind === 'file');
+    expect(files.map((job) => job.remotePath).sort()).toEqual(['/again/a.txt', '/again/b.txt']);
+    expect(await readFile(join(target, 'a.txt'), 'utf8')).toBe('a');
+    await queue.close();
+  });
+});
