@@ -85,7 +85,3 @@ export const newTransferSchema = z.object({
   listedDestination: factsSchema.nullable().optional(),
 });
 export type NewTransfer = z.infer<typeof newTransferSchema>;
-
-export function isFinished(state: JobState): boolean {
-  return state === 'done' || state === 'skipped' || state === 'failed' || state === 'canceled';
-}
