@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fileEntrySchema, folderListingSchema } from './entries.js';
 import { ferryErrorShapeSchema } from './errors.js';
 import { isAbsolutePath, unsafeNameReason } from './names.js';
-import { newTransferSchema, transferJobSchema } from './transfers.js';
+import { newTransferSchema, queueTotalsSchema, transferJobSchema } from './transfers.js';
 
 /**
  * The IPC contract between the renderer and the main process: the only
@@ -89,6 +89,8 @@ const connectRequestSchema = z.object({
   password: z.string().max(1024).optional(),
   ftpMode: z.enum(['passive', 'active']).optional(),
   trustFingerprint: z.string().max(200).optional(),
+  /** Remember `trustFingerprint` for this server (known_hosts, or a pinned certificate). */
+  rememberTrust: z.boolean().optional(),
   limit: z.number().int().min(1).max(16).optional(),
 });
 
@@ -169,6 +171,15 @@ export const invokes = {
   'sessions.disconnect': { args: z.tuple([siteKey]), result: z.void() },
   /** Lists a remote folder. */
   'remote.list': { args: z.tuple([siteKey, remotePath]), result: z.array(fileEntrySchema) },
+  /** Creates `name` inside a remote folder. */
+  'remote.mkdir': { args: z.tuple([siteKey, remotePath, entryName]), result: z.void() },
+  /** Renames `from` to `to` inside a remote folder. */
+  'remote.rename': { args: z.tuple([siteKey, remotePath, entryName, entryName]), result: z.void() },
+  /** Deletes entries of a remote folder, folders with everything in them. The renderer confirms first. */
+  'remote.delete': {
+    args: z.tuple([siteKey, remotePath, z.array(entryName).min(1).max(100_000)]),
+    result: z.void(),
+  },
   /** Adds transfers at the end of the queue. */
   'transfers.add': {
     args: z.tuple([z.array(newTransferSchema).min(1).max(100_000)]),
@@ -197,6 +208,8 @@ export const events = {
   'transfers.changed': z.array(transferJobSchema),
   /** A destination exists and the policy is to ask. */
   'transfers.question': overwriteQuestionSchema,
+  /** The queue's totals, sent with each batch of changes. */
+  'transfers.totals': queueTotalsSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Invokes = typeof invokes;

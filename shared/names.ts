@@ -45,6 +45,14 @@ export function joinPath(folder: string, name: string, separator: '/' | '\\'): s
   return folder.endsWith(separator) ? folder + name : folder + separator + name;
 }
 
+/** The folder holding a local path: `/a/b` → `/a`, `/a` → `/`, `C:\a` → `C:\`. */
+export function localParent(path: string): string {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  if (cut < 0) return path;
+  const parent = path.slice(0, cut);
+  return parent === '' || /^[A-Za-z]:$/.test(parent) ? path.slice(0, cut + 1) : parent;
+}
+
 /**
  * Shows a name with control characters and bidirectional overrides escaped,
  * so a hostile name cannot disguise itself (e.g. `exe.txt` shown for `txt.exe`).

@@ -24,3 +24,19 @@ export function remoteParent(path: string): string {
   if (slash === 0) return '/';
   return trimmed.slice(0, slash);
 }
+
+/**
+ * Resolves a path typed by a person against the folder shown: relative
+ * paths join it, and `.` and `..` segments are folded so the path box and
+ * the parent button agree with the server. Never climbs above `/`.
+ */
+export function resolveRemote(current: string, typed: string): string {
+  const joined = typed.startsWith('/') ? typed : joinRemote(current.startsWith('/') ? current : `/${current}`, typed);
+  const parts: string[] = [];
+  for (const segment of joined.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') parts.pop();
+    else parts.push(segment);
+  }
+  return `/${parts.join('/')}`;
+}

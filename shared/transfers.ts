@@ -85,3 +85,20 @@ export const newTransferSchema = z.object({
   listedDestination: factsSchema.nullable().optional(),
 });
 export type NewTransfer = z.infer<typeof newTransferSchema>;
+
+/** The queue at a glance, for the totals line: counts, bytes, recent speed and time left. */
+export const queueTotalsSchema = z.object({
+  /** Jobs waiting or running. */
+  active: z.number().int(),
+  running: z.number().int(),
+  failed: z.number().int(),
+  succeeded: z.number().int(),
+  /** Bytes at the destination of active jobs, and their total where known. */
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  /** Recent speed in bytes per second. */
+  speed: z.number(),
+  /** Seconds left at that speed, or null when unknown. */
+  eta: z.number().nullable(),
+});
+export type QueueTotals = z.infer<typeof queueTotalsSchema>;

@@ -29,7 +29,10 @@ export async function createFerryServices(options: { dataFolder: string }): Prom
   const transfers = await TransferService.open({
     dataFolder,
     log: (site, kind, text) => log.add(kind, text, site),
-    onChanged: (jobs) => events.emit('transfers.changed', jobs),
+    onChanged: (jobs, totals) => {
+      events.emit('transfers.changed', jobs);
+      events.emit('transfers.totals', totals);
+    },
     onQuestion: (question) => events.emit('transfers.question', question),
   });
   // One TFTP server per app, owned here so it stops with the services.
@@ -57,6 +60,18 @@ export async function createFerryServices(options: { dataFolder: string }): Prom
     'sessions.connect': (request) => transfers.connect(request),
     'sessions.disconnect': (site) => transfers.disconnect(site),
     'remote.list': (site, path) => transfers.list(site, path),
+    'remote.mkdir': async (site, folder, name) => {
+      await transfers.mkdir(site, folder, name);
+      log.add('info', `Created folder ${name} in ${folder}`, site);
+    },
+    'remote.rename': async (site, folder, from, to) => {
+      await transfers.rename(site, folder, from, to);
+      log.add('info', `Renamed ${from} to ${to} in ${folder}`, site);
+    },
+    'remote.delete': async (site, folder, names) => {
+      await transfers.delete(site, folder, names);
+      log.add('info', `Deleted ${names.length === 1 ? (names[0] ?? '') : `${names.length} items`} in ${folder}`, site);
+    },
     'transfers.add': (items) => transfers.add(items),
     'transfers.list': () => transfers.jobs(),
     'transfers.pause': (id) => transfers.pause(id),

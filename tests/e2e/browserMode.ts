@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Where Debian's chromium lives; the tests never download a browser. */
 const CHROMIUM = process.env.FERRY_CHROMIUM ?? '/usr/bin/chromium';
@@ -78,4 +79,34 @@ export function watchErrors(page: Page): string[] {
     if (message.type() === 'error') errors.push(message.text());
   });
   return errors;
+}
+
+/** The app open in a fresh page, and the page's errors as they happen. */
+export interface AppPage {
+  page: Page;
+  errors: string[];
+}
+
+/**
+ * Starts browser mode and Chromium once for the calling test file, stops
+ * both after it, and returns a function that opens the app in a new page.
+ */
+export function useBrowserMode(): (viewport?: { width: number; height: number }) => Promise<AppPage> {
+  let app: BrowserMode | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    app = await startBrowserMode();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+  return async (viewport = { width: 1280, height: 800 }) => {
+    if (!app || !browser) throw new Error('browser mode is not running');
+    const page = await browser.newPage({ viewport });
+    const errors = watchErrors(page);
+    await page.goto(app.url);
+    return { page, errors };
+  };
 }

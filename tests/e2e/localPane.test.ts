@@ -1,12 +1,11 @@
 import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, startBrowserMode, watchErrors, type BrowserMode } from './browserMode.js';
+import type { Locator, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useBrowserMode } from './browserMode.js';
 
-let app: BrowserMode;
-let browser: Browser;
+const openApp = useBrowserMode();
 let page: Page;
 let errors: string[];
 let folder: string;
@@ -36,16 +35,6 @@ async function openFolder(path: string): Promise<void> {
   await expect.poll(() => box.inputValue()).toBe(path);
 }
 
-beforeAll(async () => {
-  app = await startBrowserMode();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser.close();
-  await app.stop();
-});
-
 afterEach(async () => {
   await page.close();
   await rm(folder, { recursive: true, force: true });
@@ -64,9 +53,7 @@ beforeEach(async () => {
   const old = new Date('2020-01-02T03:04:05Z');
   await utimes(join(folder, 'alpha.txt'), old, old);
 
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  errors = watchErrors(page);
-  await page.goto(app.url);
+  ({ page, errors } = await openApp());
   // Let the pane show its first folder (home), as a person would see it, before typing a path.
   await expect.poll(() => localPane().getByRole('textbox', { name: 'Local path' }).inputValue()).not.toBe('');
   await openFolder(folder);
@@ -124,7 +111,7 @@ describe('browser mode', () => {
     await expect.poll(() => pathBox.inputValue()).toBe(join(folder, 'delta-folder'));
     await expect.poll(() => rowNames(localGrid())).toEqual(['inner.txt']);
 
-    await localPane().getByRole('button', { name: 'Up' }).click();
+    await localPane().getByRole('button', { name: 'Up', exact: true }).click();
     await expect.poll(() => pathBox.inputValue()).toBe(folder);
     // Coming back up focuses the folder we came from.
     await expect

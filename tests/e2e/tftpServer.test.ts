@@ -4,12 +4,11 @@ import { createSocket } from 'node:dgram';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, startBrowserMode, watchErrors, type BrowserMode } from './browserMode.js';
+import type { Locator, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useBrowserMode } from './browserMode.js';
 
-let app: BrowserMode;
-let browser: Browser;
+const openApp = useBrowserMode();
 let page: Page;
 let errors: string[];
 let folder: string;
@@ -86,22 +85,10 @@ async function stopServer(): Promise<void> {
   await expect.poll(() => panel().getByRole('button', { name: 'Start server' }).isEnabled()).toBe(true);
 }
 
-beforeAll(async () => {
-  app = await startBrowserMode();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser.close();
-  await app.stop();
-});
-
 beforeEach(async () => {
   folder = await mkdtemp(join(tmpdir(), 'ferry-e2e-tftp-'));
   local = await mkdtemp(join(tmpdir(), 'ferry-e2e-tftp-client-'));
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  errors = watchErrors(page);
-  await page.goto(app.url);
+  ({ page, errors } = await openApp());
   await expect.poll(() => panel().isVisible()).toBe(true);
   return async () => {
     // The server belongs to browser mode, not the page: stop it for the next test even after a failure.

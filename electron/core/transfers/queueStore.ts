@@ -1,14 +1,14 @@
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { z } from 'zod';
 import { transferJobSchema } from '../../../shared/transfers.js';
+import { writeAtomically } from '../local/writeAtomically.js';
 import type { TransferJob } from './job.js';
 
 const fileSchema = z.object({ version: z.literal(1), jobs: z.array(transferJobSchema) });
 
 /**
- * The queue on disk (`queue.json` in Ferry's data folder). Written to a
- * temporary file, synced and renamed over the old one, so a crash in the
- * middle of a save leaves the previous queue intact, never half a file.
+ * The queue on disk (`queue.json` in Ferry's data folder), replaced
+ * atomically on each save, so a crash mid-save leaves the previous queue.
  */
 export class QueueStore {
   private writing: Promise<void> = Promise.resolve();
@@ -37,19 +37,7 @@ export class QueueStore {
   /** Saves a snapshot; saves are serialised so an older snapshot never lands after a newer one. */
   save(jobs: readonly TransferJob[]): Promise<void> {
     const text = JSON.stringify({ version: 1, jobs });
-    this.writing = this.writing.then(() => this.write(text)).catch(this.onError);
+    this.writing = this.writing.then(() => writeAtomically(this.path, text)).catch(this.onError);
     return this.writing;
-  }
-
-  private async write(text: string): Promise<void> {
-    const temporary = `${this.path}.tmp`;
-    const handle = await open(temporary, 'w', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, this.path);
   }
 }

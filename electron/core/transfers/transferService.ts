@@ -7,13 +7,13 @@ import { SiteRegistry, type ConnectedSite, type ConnectRequest } from '../sessio
 import type { OverwriteAnswer, OverwriteQuestion } from './overwrite.js';
 import { QuestionBoard } from './questionBoard.js';
 import { QueueStore } from './queueStore.js';
-import { TransferQueue } from './transferQueue.js';
+import { TransferQueue, type QueueTotals } from './transferQueue.js';
 
 export interface TransferServiceOptions {
   dataFolder: string;
   log: (site: string | null, kind: LogKind, text: string) => void;
-  /** Jobs that changed, batched. */
-  onChanged: (jobs: TransferJob[]) => void;
+  /** Jobs that changed, batched, with the queue's totals after the change. */
+  onChanged: (jobs: TransferJob[], totals: QueueTotals) => void;
   /** A question the user must answer through `answer`. */
   onQuestion: (question: OverwriteQuestion & { id: number }) => void;
 }
@@ -51,7 +51,9 @@ export class TransferService {
       overwrite: 'ask',
       ask: (question) => questions.ask(question),
       log: (kind, text) => options.log(null, kind, text),
-      onChange: options.onChanged,
+      onChange: (jobs) => {
+        if (queue) options.onChanged(jobs, queue.totals());
+      },
     });
     return new TransferService(sites, queue, questions);
   }
@@ -66,6 +68,18 @@ export class TransferService {
 
   list(site: string, path: string): Promise<FileEntry[]> {
     return this.sites.list(site, path);
+  }
+
+  mkdir(site: string, folder: string, name: string): Promise<void> {
+    return this.sites.mkdir(site, folder, name);
+  }
+
+  rename(site: string, folder: string, from: string, to: string): Promise<void> {
+    return this.sites.rename(site, folder, from, to);
+  }
+
+  delete(site: string, folder: string, names: readonly string[]): Promise<void> {
+    return this.sites.delete(site, folder, names);
   }
 
   add(items: NewTransfer[]): TransferJob[] {

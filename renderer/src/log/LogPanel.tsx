@@ -23,7 +23,11 @@ export function LogPanel() {
         {entries.map((entry) => (
           <li key={entry.id} className={`log-line log-${entry.kind}`}>
             <time dateTime={new Date(entry.time).toISOString()}>{formatClock(entry.time)}</time>
-            {entry.session !== null && <span className="log-session">{entry.session}</span>}
+            {entry.session !== null && (
+              <span className="log-session" title={entry.session}>
+                {entry.session}
+              </span>
+            )}
             <span className="log-text">{entry.text}</span>
           </li>
         ))}

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useRef, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useId, useRef, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
 import type { FileEntry, SortKey, SortOrder } from '../../../shared/entries';
 import { isFolderLike } from '../../../shared/entries';
 import { formatSize, formatTime } from '../../../shared/format';
@@ -30,6 +30,8 @@ export interface FileGridProps {
   onActivate: (entry: FileEntry) => void;
   /** Keys the pane handles: go up, delete, rename, refresh. */
   onCommand: (command: 'up' | 'delete' | 'rename' | 'refresh') => void;
+  /** Rows can be dragged when set; called as a row's drag starts. */
+  onRowDragStart?: ((entry: FileEntry, event: DragEvent) => void) | undefined;
   /** Shown in place of rows when there are none. */
   emptyText: string;
 }
@@ -250,6 +252,8 @@ export function FileGrid(props: FileGridProps) {
                   }}
                   onClick={(event) => onRowClick(item.index, event)}
                   onDoubleClick={() => props.onActivate(entry)}
+                  draggable={props.onRowDragStart !== undefined}
+                  onDragStart={props.onRowDragStart ? (event) => props.onRowDragStart?.(entry, event) : undefined}
                 >
                   <div
                     role="gridcell"

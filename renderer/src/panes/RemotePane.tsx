@@ -1,33 +1,42 @@
-import { FileGrid } from './FileGrid';
-import { PathBox } from './PathBox';
-
-const NO_SELECTION: ReadonlySet<string> = new Set();
+import { useEffect } from 'react';
+import { queueFromPanes } from '../queue/queueFromPanes';
+import { useRemotePane } from '../stores/remotePane';
+import { useSession } from '../stores/session';
+import { Pane } from './Pane';
 
 /**
- * The remote side. Until a session is open it shows an empty, disabled pane,
- * as every two-pane client does before the first connection.
+ * The connected server's files; selected ones download to the local
+ * pane's folder. Until a session is open the pane is empty and off, as in
+ * every two-pane client before the first connection.
  */
 export function RemotePane() {
+  const site = useSession((state) => state.site);
+
+  // A new site starts in its login folder; a disconnect empties the pane.
+  useEffect(() => {
+    const pane = useRemotePane.getState();
+    pane.reset();
+    if (site?.capabilities.list) void pane.load(site.initialFolder);
+  }, [site]);
+
+  const idleText =
+    site === null
+      ? 'Not connected.'
+      : site.capabilities.list
+        ? ''
+        : 'This server cannot list folders (TFTP). Drop files here to upload them.';
+
   return (
-    <section className="pane" aria-label="Remote files">
-      <div className="pane-toolbar" role="toolbar" aria-label="Remote folder actions">
-        <span className="pane-title">Remote</span>
-      </div>
-      <PathBox label="Remote path" path="" disabled onNavigate={() => {}} />
-      <FileGrid
-        label="Remote folder contents"
-        entries={[]}
-        sort={{ key: 'name', direction: 'ascending' }}
-        onSort={() => {}}
-        selected={NO_SELECTION}
-        focused={null}
-        anchor={null}
-        onSelectionChange={() => {}}
-        onActivate={() => {}}
-        onCommand={() => {}}
-        emptyText="Not connected to any server."
-      />
-      <div className="pane-status">Not connected.</div>
-    </section>
+    <Pane
+      side="remote"
+      usePane={useRemotePane}
+      title="Remote"
+      enabled={site !== null}
+      idleText={idleText}
+      transferLabel="Download"
+      canTransfer={site !== null}
+      onTransfer={(names) => void queueFromPanes('download', names)}
+      onReceive={(names) => void queueFromPanes('upload', names)}
+    />
   );
 }

@@ -1,23 +1,126 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { formatDuration, formatSize } from '../../../shared/format';
+import type { JobState, TransferJob } from '../../../shared/transfers';
+import { useTransfers } from '../stores/transfers';
+import { TransferRow, TRANSFER_ROW_HEIGHT } from './TransferRow';
+
+/** FileZilla's three lists: what is still to do, what failed, what arrived. */
+const TABS = [
+  { id: 'queued', label: 'Queued', states: ['queued', 'running', 'paused'] },
+  { id: 'failed', label: 'Failed', states: ['failed'] },
+  { id: 'done', label: 'Successful', states: ['done', 'skipped'] },
+] as const satisfies readonly { id: string; label: string; states: readonly JobState[] }[];
+
+type TabId = (typeof TABS)[number]['id'];
+
+function tabOf(state: JobState): TabId {
+  return TABS.find((tab) => (tab.states as readonly JobState[]).includes(state))?.id ?? 'queued';
+}
+
 /**
- * The transfer queue region. Transfers arrive with the transfer engine;
- * until then the region shows its columns and that nothing is queued.
+ * The transfer queue: tabs for queued, failed and successful transfers, a
+ * virtualized row per transfer with its progress and actions, and the
+ * totals (speed and time left) with Pause all / Resume all.
  */
 export function QueuePanel() {
+  const jobs = useTransfers((state) => state.jobs);
+  const totals = useTransfers((state) => state.totals);
+  const error = useTransfers((state) => state.error);
+  const [tab, setTab] = useState<TabId>('queued');
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => useTransfers.getState().start(), []);
+
+  const byTab = useMemo(() => {
+    const lists: Record<TabId, TransferJob[]> = { queued: [], failed: [], done: [] };
+    for (const job of jobs.values()) lists[tabOf(job.state)].push(job);
+    // Newest successes first, as the list people check is "did my last upload arrive".
+    lists.done.reverse();
+    return lists;
+  }, [jobs]);
+  const shown = byTab[tab];
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API is not memoizable; see FileGrid.
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => TRANSFER_ROW_HEIGHT,
+    overscan: 8,
+  });
+
+  const running = byTab.queued.filter((job) => job.state === 'running').length;
+  const paused = byTab.queued.filter((job) => job.state === 'paused').length;
+  const summary =
+    byTab.queued.length === 0
+      ? 'Nothing to transfer.'
+      : `${running} running, ${byTab.queued.length - running - paused} waiting${paused > 0 ? `, ${paused} paused` : ''}` +
+        (totals !== null && totals.speed > 0 && running > 0
+          ? ` · ${formatSize(totals.speed)}/s${totals.eta !== null ? ` · ${formatDuration(totals.eta)} left` : ''}`
+          : '');
+
   return (
-    <section className="panel" aria-label="Transfer queue">
-      <h2 className="panel-title">Transfer queue</h2>
-      <div role="table" aria-label="Transfers" className="queue-table">
+    <section className="panel queue-panel" aria-label="Transfer queue">
+      <div className="panel-header">
+        <h2 className="panel-title">Transfer queue</h2>
+        <div role="tablist" aria-label="Transfer lists" className="queue-tabs">
+          {TABS.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              aria-selected={tab === t.id}
+              className={tab === t.id ? 'active' : ''}
+              onClick={() => setTab(t.id)}
+            >
+              {`${t.label} (${byTab[t.id].length})`}
+            </button>
+          ))}
+        </div>
+        <span className="queue-summary" aria-live="polite">
+          {summary}
+        </span>
+        <button
+          type="button"
+          onClick={() => void useTransfers.getState().pauseAll()}
+          disabled={byTab.queued.length === 0}
+        >
+          Pause all
+        </button>
+        <button type="button" onClick={() => void useTransfers.getState().resumeAll()} disabled={paused === 0}>
+          Resume all
+        </button>
+      </div>
+      {error !== null && (
+        <div className="pane-error" role="alert">
+          <span>{error}</span>
+          <button type="button" aria-label="Dismiss error" onClick={() => useTransfers.getState().setError(null)}>
+            ×
+          </button>
+        </div>
+      )}
+      <div role="table" aria-label="Transfers" aria-rowcount={shown.length + 1} className="queue-table">
         <div role="rowgroup">
-          <div role="row" className="queue-row queue-head">
+          <div role="row" aria-rowindex={1} className="queue-row queue-head">
             <span role="columnheader">File</span>
             <span role="columnheader">Direction</span>
             <span role="columnheader">Size</span>
             <span role="columnheader">Progress</span>
             <span role="columnheader">Status</span>
+            <span role="columnheader">Actions</span>
           </div>
         </div>
-        <div role="rowgroup">
-          <p className="panel-empty">No transfers.</p>
+        <div role="rowgroup" className="queue-body" ref={scrollRef}>
+          {shown.length === 0 ? (
+            <p className="panel-empty">No transfers.</p>
+          ) : (
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((item) => {
+                const job = shown[item.index];
+                return job ? <TransferRow key={job.id} job={job} rowIndex={item.index + 2} top={item.start} /> : null;
+              })}
+            </div>
+          )}
         </div>
       </div>
     </section>

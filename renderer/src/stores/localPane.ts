@@ -1,152 +1,23 @@
-import { create } from 'zustand';
-import type { FileEntry, FolderListing, SortKey, SortOrder } from '../../../shared/entries';
-import { isFolderLike } from '../../../shared/entries';
-import { joinPath } from '../../../shared/names';
 import { errorMessage, ferry } from '../ipc/ferry';
+import { createPaneStore } from './paneStore';
 
-/**
- * The local pane: which folder is shown, how it is sorted and filtered, and
- * what is selected. Selection is by name, so it survives a refresh that
- * reorders rows.
- */
-export interface LocalPaneState {
-  listing: FolderListing | null;
-  loading: boolean;
-  /** The last failure, shown above the list until the next success. */
-  error: string | null;
-  sort: SortOrder;
-  showHidden: boolean;
-  selected: ReadonlySet<string>;
-  /** The row with keyboard focus, by name. */
-  focused: string | null;
-  /** Where shift-selection extends from. */
-  anchor: string | null;
-
-  /** Opens `path`; on failure the current folder stays and `error` says why. */
-  load: (path: string) => Promise<void>;
-  /** Opens the user's home folder; the first thing the pane does. */
-  loadHome: () => Promise<void>;
-  refresh: () => Promise<void>;
-  goUp: () => Promise<void>;
-  open: (entry: FileEntry) => Promise<void>;
-  sortBy: (key: SortKey) => void;
-  setShowHidden: (show: boolean) => void;
-  setSelection: (selected: ReadonlySet<string>, focused: string | null, anchor?: string | null) => void;
-  mkdir: (name: string) => Promise<void>;
-  rename: (from: string, to: string) => Promise<void>;
-  remove: (names: readonly string[]) => Promise<void>;
-  clearError: () => void;
-}
-
-export const useLocalPane = create<LocalPaneState>()((set, get) => {
-  // Only the newest navigation may land: a slow listing that finishes after
-  // the user went elsewhere is dropped instead of yanking the pane back.
-  let latestLoad = 0;
-
-  /** Runs a change in the current folder, then reloads it and reports failure in `error`. */
-  const change = async (action: (folder: string) => Promise<void>, focus?: string): Promise<void> => {
-    const folder = get().listing?.path;
-    if (!folder) return;
-    try {
-      await action(folder);
-      await get().load(folder);
-      if (focus !== undefined) set({ selected: new Set([focus]), focused: focus, anchor: focus });
-    } catch (error) {
-      set({ error: errorMessage(error) });
-      await get().load(folder);
-    }
-  };
-
-  return {
-    listing: null,
-    loading: false,
-    error: null,
-    sort: { key: 'name', direction: 'ascending' },
-    showHidden: false,
-    selected: new Set(),
-    focused: null,
-    anchor: null,
-
-    async load(path) {
-      const ticket = ++latestLoad;
-      set({ loading: true });
-      try {
-        const listing = await ferry.local.list(path);
-        if (ticket !== latestLoad) return;
-        const previous = get().listing;
-        const sameFolder = previous?.path === listing.path;
-        const names = new Set(listing.entries.map((e) => e.name));
-        const keep = (name: string | null): string | null => (name !== null && names.has(name) ? name : null);
-        set({
-          listing,
-          loading: false,
-          error: null,
-          // Coming back up from a child folder focuses that child, as file managers do.
-          focused: sameFolder
-            ? keep(get().focused)
-            : previous && listing.path === previous.parent
-              ? keep(previous.path.slice(previous.path.lastIndexOf(listing.separator) + 1))
-              : null,
-          selected: sameFolder ? new Set([...get().selected].filter((n) => names.has(n))) : new Set(),
-          anchor: sameFolder ? keep(get().anchor) : null,
-        });
-      } catch (error) {
-        if (ticket === latestLoad) set({ loading: false, error: errorMessage(error) });
-      }
-    },
-
-    async loadHome() {
-      const before = latestLoad;
-      try {
-        const home = await ferry.local.home();
-        // The user may already have gone somewhere while we asked.
-        if (latestLoad !== before) return;
-        await get().load(home);
-      } catch (error) {
-        set({ error: errorMessage(error) });
-      }
-    },
-
-    async refresh() {
-      const path = get().listing?.path;
-      if (path) await get().load(path);
-    },
-
-    async goUp() {
-      const parent = get().listing?.parent;
-      if (parent) await get().load(parent);
-    },
-
-    async open(entry) {
-      const listing = get().listing;
-      if (!listing || !isFolderLike(entry)) return;
-      await get().load(joinPath(listing.path, entry.name, listing.separator));
-    },
-
-    sortBy(key) {
-      const { sort } = get();
-      set({
-        sort:
-          sort.key === key
-            ? { key, direction: sort.direction === 'ascending' ? 'descending' : 'ascending' }
-            : { key, direction: key === 'modified' || key === 'size' ? 'descending' : 'ascending' },
-      });
-    },
-
-    setShowHidden(show) {
-      set({ showHidden: show });
-    },
-
-    setSelection(selected, focused, anchor) {
-      set(anchor === undefined ? { selected, focused } : { selected, focused, anchor });
-    },
-
-    mkdir: (name) => change((folder) => ferry.local.mkdir(folder, name), name),
-    rename: (from, to) => change((folder) => ferry.local.rename(folder, from, to), to),
-    remove: (names) => change((folder) => ferry.local.delete(folder, [...names])),
-
-    clearError() {
-      set({ error: null });
-    },
-  };
+/** The local pane, over the main side's local file service. */
+export const useLocalPane = createPaneStore({
+  list: (path) => ferry.local.list(path),
+  mkdir: (folder, name) => ferry.local.mkdir(folder, name),
+  rename: (folder, from, to) => ferry.local.rename(folder, from, to),
+  remove: (folder, names) => ferry.local.delete(folder, names),
 });
+
+/** Opens the user's home folder: the first thing the local pane does. */
+export async function loadLocalHome(): Promise<void> {
+  const pane = useLocalPane.getState();
+  try {
+    const home = await ferry.local.home();
+    // The user may already have gone somewhere while we asked.
+    const now = useLocalPane.getState();
+    if (now.listing === null && !now.loading) await pane.load(home);
+  } catch (error) {
+    pane.setError(errorMessage(error));
+  }
+}

@@ -81,6 +81,9 @@ class FakeServices {
         this.record('remote.list', [site, path]);
         return [];
       },
+      'remote.mkdir': (site, folder, name) => this.record('remote.mkdir', [site, folder, name]),
+      'remote.rename': (site, folder, from, to) => this.record('remote.rename', [site, folder, from, to]),
+      'remote.delete': (site, folder, names) => this.record('remote.delete', [site, folder, names]),
       'transfers.add': (items) => {
         this.record('transfers.add', [items]);
         return [];
@@ -171,6 +174,11 @@ describe('createRouter', () => {
     ['local.delete', ['/tmp', []], 'argument 1'],
     ['local.delete', ['/tmp', ['ok', '../../etc']], 'path separator'],
     ['local.delete', ['/tmp', 'a'], 'argument 1'],
+    ['remote.mkdir', ['ftp://h:21', '/srv', '../x'], 'path separator'],
+    ['remote.mkdir', ['ftp://h:21', '/srv\r\nDELE x', 'a'], 'NUL, CR or LF'],
+    ['remote.rename', ['ftp://h:21', '/srv', 'a', 'b/c'], 'path separator'],
+    ['remote.delete', ['ftp://h:21', '/srv', ['..']], 'refers to a folder'],
+    ['remote.delete', ['ftp://h:21', '/srv', []], 'argument 2'],
   ])('refuses %s with %j and does not call the handler', async (channel, args, words) => {
     const error = errorOf(await router.invoke(channel, args));
     expect(error.code).toBe('INVALID_INPUT');

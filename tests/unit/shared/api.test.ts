@@ -66,6 +66,7 @@ describe('buildBridge', () => {
       'list',
       'onChanged',
       'onQuestion',
+      'onTotals',
       'pause',
       'pauseAll',
       'resume',
@@ -73,6 +74,7 @@ describe('buildBridge', () => {
       'retry',
     ]);
     expect(Object.keys(bridge.local ?? {}).sort()).toEqual(['delete', 'home', 'list', 'mkdir', 'rename']);
+    expect(Object.keys(bridge.remote ?? {}).sort()).toEqual(['delete', 'list', 'mkdir', 'rename']);
     expect(Object.keys(bridge.log ?? {}).sort()).toEqual(['history', 'onEntry']);
     expect(Object.keys(bridge.tftpServer ?? {}).sort()).toEqual(['onStatus', 'onTransfer', 'start', 'status', 'stop']);
   });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { formatClock, formatSize, formatTime } from '../../../shared/format.js';
+import { formatClock, formatDuration, formatSize, formatTime } from '../../../shared/format.js';
 import { formatPermissions } from '../../../shared/permissions.js';
 
 describe('formatSize', () => {
@@ -81,5 +81,22 @@ describe('formatPermissions', () => {
     expect(formatPermissions(0o100644)).toBe('rw-r--r--'); // regular file
     expect(formatPermissions(0o040755)).toBe('rwxr-xr-x'); // directory
     expect(formatPermissions(0o120777)).toBe('rwxrwxrwx'); // symlink
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0:00'],
+    [0.2, '0:01'],
+    [59, '0:59'],
+    [61, '1:01'],
+    [3600, '1:00:00'],
+    [3725, '1:02:05'],
+  ])('formats %d seconds as %s', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
+  });
+
+  it.each([-1, Infinity, NaN])('shows nothing for %d', (seconds) => {
+    expect(formatDuration(seconds)).toBe('');
   });
 });

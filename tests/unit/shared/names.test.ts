@@ -4,6 +4,7 @@ import {
   isAbsolutePath,
   isSafeName,
   joinPath,
+  localParent,
   unsafeNameReason,
   windowsNameProblem,
 } from '../../../shared/names.js';
@@ -125,5 +126,17 @@ describe('joinPath', () => {
     expect(joinPath('/', 'etc', '/')).toBe('/etc');
     expect(joinPath('/home/me/', 'a', '/')).toBe('/home/me/a');
     expect(joinPath('C:\\', 'Windows', '\\')).toBe('C:\\Windows');
+  });
+});
+
+describe('localParent', () => {
+  it.each([
+    ['/home/me/file.txt', '/home/me'],
+    ['/file.txt', '/'],
+    ['C:\\Users\\me', 'C:\\Users'],
+    ['C:\\file', 'C:\\'],
+    ['\\\\server\\share\\x', '\\\\server\\share'],
+  ])('%s is in %s', (path, parent) => {
+    expect(localParent(path)).toBe(parent);
   });
 });

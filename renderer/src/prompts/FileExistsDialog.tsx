@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import type { OverwriteQuestionEvent } from '../../../shared/contract';
+import { formatSize, formatTime } from '../../../shared/format';
+import { displayName } from '../../../shared/names';
+import type { OverwriteAnswer } from '../stores/transfers';
+import { Dialog } from './Dialog';
+
+type Facts = OverwriteQuestionEvent['source'];
+
+function describe(facts: Facts): string {
+  const size =
+    facts.size === null ? 'unknown size' : `${formatSize(facts.size)} (${facts.size.toLocaleString()} bytes)`;
+  const time = facts.modified === null ? 'time unknown' : `modified ${formatTime(facts.modified)}`;
+  return `${size}, ${time}`;
+}
+
+/**
+ * "The target exists": shows both files and lets the user overwrite,
+ * resume (continue a shorter target), rename the new file or skip it,
+ * for this file or for every conflict that follows. Escape skips, so
+ * nothing is overwritten unasked.
+ */
+export function FileExistsDialog({
+  question,
+  onAnswer,
+}: {
+  question: OverwriteQuestionEvent;
+  onAnswer: (answer: OverwriteAnswer) => void;
+}) {
+  const [applyToAll, setApplyToAll] = useState(false);
+  const answer = (action: OverwriteAnswer['action']) => onAnswer({ action, applyToAll });
+  const newer =
+    question.source.modified !== null && question.existing.modified !== null
+      ? question.source.modified > question.existing.modified
+        ? ' The file being transferred is newer.'
+        : question.source.modified < question.existing.modified
+          ? ' The existing file is newer.'
+          : ''
+      : '';
+
+  return (
+    <Dialog title="File exists" onCancel={() => answer('skip')}>
+      <p className="dialog-message">
+        <strong>{displayName(question.target)}</strong> already exists.{newer}
+      </p>
+      <dl className="dialog-facts">
+        <dt>Existing file</dt>
+        <dd>{describe(question.existing)}</dd>
+        <dt>New file</dt>
+        <dd>{describe(question.source)}</dd>
+      </dl>
+      <label className="toggle">
+        <input type="checkbox" checked={applyToAll} onChange={(e) => setApplyToAll(e.target.checked)} />
+        Apply to all
+      </label>
+      <div className="dialog-buttons">
+        <button type="button" className="danger" onClick={() => answer('overwrite')}>
+          Overwrite
+        </button>
+        <button type="button" onClick={() => answer('resume')} title="Continue the existing file where it stops">
+          Resume
+        </button>
+        <button type="button" onClick={() => answer('rename')} title="Keep both: the new file gets a numbered name">
+          Rename
+        </button>
+        <button type="button" autoFocus onClick={() => answer('skip')}>
+          Skip
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,24 @@
+import { useSession } from '../stores/session';
+import { useTransfers } from '../stores/transfers';
+import { FileExistsDialog } from './FileExistsDialog';
+import { TrustDialog } from './TrustDialog';
+
+/** The one question the user must answer now: a server's identity first, then the oldest "file exists". */
+export function PendingPrompts() {
+  const trust = useSession((state) => state.trust);
+  const question = useTransfers((state) => state.questions[0]);
+
+  if (trust !== null) {
+    return <TrustDialog question={trust} onAnswer={(answer) => void useSession.getState().answerTrust(answer)} />;
+  }
+  if (question !== undefined) {
+    return (
+      <FileExistsDialog
+        key={question.id}
+        question={question}
+        onAnswer={(answer) => void useTransfers.getState().answer(question, answer)}
+      />
+    );
+  }
+  return null;
+}

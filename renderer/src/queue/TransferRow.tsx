@@ -1,0 +1,101 @@
+import { formatSize } from '../../../shared/format';
+import { displayName } from '../../../shared/names';
+import { remoteBaseName } from '../../../shared/remotePath';
+import type { TransferJob } from '../../../shared/transfers';
+import { useTransfers } from '../stores/transfers';
+
+/** Fixed row height, so the list virtualizes exactly. */
+export const TRANSFER_ROW_HEIGHT = 28;
+
+const STATE_TEXT: Record<TransferJob['state'], string> = {
+  queued: 'Waiting',
+  running: 'Transferring',
+  paused: 'Paused',
+  done: 'Done',
+  skipped: 'Skipped',
+  failed: 'Failed',
+  canceled: 'Canceled',
+};
+
+function statusText(job: TransferJob): string {
+  if (job.state === 'failed' || (job.state === 'queued' && job.error !== undefined)) {
+    const prefix = job.state === 'queued' ? `Retrying (attempt ${job.attempts + 1}) after: ` : '';
+    return `${prefix}${job.error?.code ?? 'ERROR'}: ${job.error?.message ?? 'failed'}`;
+  }
+  if (job.state === 'done' && job.kind === 'file') {
+    return job.verified === undefined || job.verified === 'none' ? 'Done' : `Done, verified (${job.verified})`;
+  }
+  if (job.kind === 'folder' && job.state === 'running') return 'Listing folder';
+  return STATE_TEXT[job.state];
+}
+
+/** One transfer: its name, direction, size, a progressbar, its status and what can be done with it. */
+export function TransferRow({ job, rowIndex, top }: { job: TransferJob; rowIndex: number; top: number }) {
+  const act = useTransfers((state) => state.act);
+  const name = remoteBaseName(job.remotePath) || job.remotePath;
+  const percent =
+    job.size !== null && job.size > 0
+      ? Math.min(100, Math.round((job.transferred / job.size) * 100))
+      : job.state === 'done'
+        ? 100
+        : 0;
+  const from = job.direction === 'download' ? job.remotePath : job.localPath;
+  const to = job.direction === 'download' ? job.localPath : job.remotePath;
+
+  return (
+    <div
+      role="row"
+      aria-rowindex={rowIndex}
+      aria-label={name}
+      className={`queue-row state-${job.state}`}
+      style={{
+        position: 'absolute',
+        top: 0,
+        left: 0,
+        right: 0,
+        height: TRANSFER_ROW_HEIGHT,
+        transform: `translateY(${top}px)`,
+      }}
+    >
+      <span role="cell" className="queue-name" title={`${from} → ${to}`}>
+        {job.kind === 'folder' ? '📁 ' : ''}
+        {displayName(name)}
+      </span>
+      <span role="cell">{job.direction === 'download' ? '↓ Download' : '↑ Upload'}</span>
+      <span role="cell">{job.size === null ? '' : formatSize(job.size)}</span>
+      <span role="cell">
+        <progress
+          max={100}
+          value={percent}
+          aria-label={`${name} progress`}
+          aria-valuetext={`${percent}%, ${formatSize(job.transferred)}`}
+        />
+      </span>
+      <span role="cell" className="queue-status" title={statusText(job)}>
+        {statusText(job)}
+      </span>
+      <span role="cell" className="queue-actions">
+        {(job.state === 'queued' || job.state === 'running') && (
+          <button type="button" onClick={() => void act('pause', job.id)}>
+            Pause
+          </button>
+        )}
+        {job.state === 'paused' && (
+          <button type="button" onClick={() => void act('resume', job.id)}>
+            Resume
+          </button>
+        )}
+        {(job.state === 'queued' || job.state === 'running' || job.state === 'paused') && (
+          <button type="button" onClick={() => void act('cancel', job.id)}>
+            Cancel
+          </button>
+        )}
+        {job.state === 'failed' && (
+          <button type="button" onClick={() => void act('retry', job.id)}>
+            Retry
+          </button>
+        )}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+import { isFolderLike, type FileEntry } from '../../../shared/entries';
+import { joinPath, unsafeNameReason, windowsNameProblem } from '../../../shared/names';
+import { joinRemote } from '../../../shared/remotePath';
+import type { Direction, NewTransfer } from '../../../shared/transfers';
+import { useLocalPane } from '../stores/localPane';
+import { useRemotePane } from '../stores/remotePane';
+import { useSession } from '../stores/session';
+import { useTransfers } from '../stores/transfers';
+
+/** Why a listed name cannot be copied to the other side, or null when it can. */
+function nameProblem(name: string, direction: Direction): string | null {
+  // Names from a server are untrusted: one that is not a single safe
+  // segment could point outside the local folder, so it is refused here.
+  return unsafeNameReason(name) ?? (direction === 'download' ? windowsNameProblem(name) : null);
+}
+
+/**
+ * Queues the named entries of one pane for transfer into the folder the
+ * other pane shows: local → remote is an upload, remote → local a
+ * download. Folders become folder jobs that the queue expands as it goes.
+ * What the panes already know about both sides travels along, so the
+ * queue can decide overwrites without asking the server again.
+ */
+export async function queueFromPanes(direction: Direction, names: readonly string[]): Promise<void> {
+  const site = useSession.getState().site;
+  const local = useLocalPane.getState().listing;
+  const remote = useRemotePane.getState().listing;
+  const transfers = useTransfers.getState();
+  if (site === null) return transfers.setError('Connect to a server before transferring files.');
+  if (local === null || (remote === null && site.capabilities.list)) {
+    return transfers.setError('Open a folder on both sides first.');
+  }
+  const remoteFolder = remote?.path ?? site.initialFolder;
+  const [sourceEntries, targetEntries] =
+    direction === 'upload' ? [local.entries, remote?.entries ?? []] : [remote?.entries ?? [], local.entries];
+  const targetByName = new Map(targetEntries.map((entry) => [entry.name, entry]));
+  const byName = new Map(sourceEntries.map((entry) => [entry.name, entry]));
+
+  const items: NewTransfer[] = [];
+  const refused: string[] = [];
+  for (const name of names) {
+    const entry = byName.get(name);
+    if (!entry) continue;
+    const problem = nameProblem(name, direction);
+    if (problem !== null) {
+      refused.push(`"${name}": ${problem}`);
+      continue;
+    }
+    items.push(
+      transferOf(entry, targetByName.get(name), {
+        site: site.site,
+        direction,
+        localPath: joinPath(local.path, name, local.separator),
+        remotePath: joinRemote(remoteFolder, name),
+      }),
+    );
+  }
+  if (refused.length > 0) transfers.setError(`Skipped unsafe names (UNSAFE_NAME): ${refused.join('; ')}`);
+  if (items.length > 0) await transfers.add(items);
+}
+
+function transferOf(
+  source: FileEntry,
+  existing: FileEntry | undefined,
+  where: Pick<NewTransfer, 'site' | 'direction' | 'localPath' | 'remotePath'>,
+): NewTransfer {
+  if (isFolderLike(source)) return { ...where, kind: 'folder' };
+  return {
+    ...where,
+    kind: 'file',
+    size: source.size,
+    listedSource: { size: source.size, modified: source.modified },
+    // A folder in the way is left for the queue to look at and report.
+    ...(existing !== undefined && isFolderLike(existing)
+      ? {}
+      : { listedDestination: existing === undefined ? null : { size: existing.size, modified: existing.modified } }),
+  };
+}

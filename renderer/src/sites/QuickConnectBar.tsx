@@ -1,0 +1,107 @@
+import { useState, type SyntheticEvent } from 'react';
+import { QUICK_CONNECT_PROTOCOLS, type RemoteScheme } from '../../../shared/quickConnect';
+import { defaultPort } from '../../../shared/url';
+import { useSession } from '../stores/session';
+
+/**
+ * The quick-connect bar: protocol, host, port, user and password, and
+ * passive mode for FTP. Enter in any field connects. The password field
+ * is emptied after each attempt; Ferry keeps it only in the main process
+ * for the session's lifetime.
+ */
+export function QuickConnectBar() {
+  const session = useSession();
+  const [scheme, setScheme] = useState<RemoteScheme>('ftp');
+  const [host, setHost] = useState('');
+  const [port, setPort] = useState('');
+  const [user, setUser] = useState('');
+  const [password, setPassword] = useState('');
+  const [passive, setPassive] = useState(true);
+  const isFtp = scheme === 'ftp' || scheme === 'ftpes' || scheme === 'ftps';
+
+  const submit = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    if (session.connecting) return;
+    const form = { scheme, host, port, user, password, passive };
+    setPassword('');
+    void session.connect(form);
+  };
+
+  return (
+    <form className="quick-connect" aria-label="Quick connect" onSubmit={submit}>
+      <label>
+        Protocol
+        <select value={scheme} onChange={(e) => setScheme(e.target.value as RemoteScheme)}>
+          {QUICK_CONNECT_PROTOCOLS.map((p) => (
+            <option key={p.scheme} value={p.scheme}>
+              {p.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Host
+        <input
+          value={host}
+          onChange={(e) => setHost(e.target.value)}
+          placeholder="example.org or sftp://user@example.org"
+          spellCheck={false}
+          autoCapitalize="off"
+          size={22}
+        />
+      </label>
+      <label>
+        Port
+        <input
+          value={port}
+          onChange={(e) => setPort(e.target.value)}
+          inputMode="numeric"
+          placeholder={String(defaultPort(scheme))}
+          size={5}
+        />
+      </label>
+      <label>
+        Username
+        <input
+          value={user}
+          onChange={(e) => setUser(e.target.value)}
+          spellCheck={false}
+          autoCapitalize="off"
+          autoComplete="username"
+          size={12}
+        />
+      </label>
+      <label>
+        Password
+        <input
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="current-password"
+          size={12}
+        />
+      </label>
+      <label
+        className="toggle"
+        title={isFtp ? 'Turn off when the server cannot accept passive data connections' : 'Only FTP has passive mode'}
+      >
+        <input type="checkbox" checked={passive} disabled={!isFtp} onChange={(e) => setPassive(e.target.checked)} />
+        Passive mode
+      </label>
+      <button type="submit" disabled={session.connecting}>
+        {session.connecting ? 'Connecting…' : 'Connect'}
+      </button>
+      <button type="button" onClick={() => void session.disconnect()} disabled={session.site === null}>
+        Disconnect
+      </button>
+      {session.error !== null && (
+        <div className="quick-connect-error" role="alert">
+          <span>{session.error}</span>
+          <button type="button" aria-label="Dismiss error" onClick={session.clearError}>
+            ×
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,120 @@
+import { create } from 'zustand';
+import type { ConnectedSite, InvokeArgs } from '../../../shared/contract';
+import { FerryError, type FerryErrorDetails } from '../../../shared/errors';
+import { quickConnectTarget, type QuickConnectForm } from '../../../shared/quickConnect';
+import { errorMessage, ferry } from '../ipc/ferry';
+
+type ConnectRequest = InvokeArgs<'sessions.connect'>[0];
+
+/**
+ * A key or certificate the user must judge before the connection goes on:
+ * an unknown SSH host key, a changed one (a hard stop), or a TLS
+ * certificate the system does not trust.
+ */
+export interface TrustQuestion {
+  kind: 'hostKeyUnknown' | 'hostKeyChanged' | 'certificate';
+  message: string;
+  details: FerryErrorDetails;
+  /** The connection to retry once the user trusts it. */
+  request: ConnectRequest;
+}
+
+export type TrustAnswer = 'once' | 'always' | 'cancel';
+
+/** The quick-connect bar's fields, without the password (never kept after a connect). */
+export type ConnectForm = QuickConnectForm & { passive: boolean };
+
+export interface SessionState {
+  /** The connected site, or null. */
+  site: ConnectedSite | null;
+  connecting: boolean;
+  /** Why the last connect failed, until the next attempt. */
+  error: string | null;
+  trust: TrustQuestion | null;
+  connect: (form: ConnectForm) => Promise<void>;
+  disconnect: () => Promise<void>;
+  answerTrust: (answer: TrustAnswer) => Promise<void>;
+  clearError: () => void;
+}
+
+const TRUST_KINDS: Partial<Record<string, TrustQuestion['kind']>> = {
+  HOSTKEY_UNKNOWN: 'hostKeyUnknown',
+  HOSTKEY_MISMATCH: 'hostKeyChanged',
+  TLS_UNTRUSTED: 'certificate',
+};
+
+/**
+ * The connection the remote pane shows. One site at a time, as in
+ * FileZilla's single-tab window; connecting elsewhere closes the previous
+ * site (its queued transfers wait until it is connected again).
+ */
+export const useSession = create<SessionState>()((set, get) => {
+  const attempt = async (request: ConnectRequest): Promise<void> => {
+    set({ connecting: true, error: null, trust: null });
+    try {
+      const previous = get().site;
+      const site = await ferry.sessions.connect(request);
+      if (previous !== null && previous.site !== site.site) await ferry.sessions.disconnect(previous.site);
+      set({ site, connecting: false });
+    } catch (error) {
+      const kind = error instanceof FerryError ? TRUST_KINDS[error.code] : undefined;
+      if (kind !== undefined && error instanceof FerryError && error.details !== undefined) {
+        set({ connecting: false, trust: { kind, message: error.message, details: error.details, request } });
+      } else {
+        set({ connecting: false, error: errorMessage(error) });
+      }
+    }
+  };
+
+  return {
+    site: null,
+    connecting: false,
+    error: null,
+    trust: null,
+
+    async connect(form) {
+      let target;
+      try {
+        target = quickConnectTarget(form);
+      } catch (error) {
+        set({ error: errorMessage(error) });
+        return;
+      }
+      const request: ConnectRequest = { url: target.url };
+      if (target.password !== undefined) request.password = target.password;
+      if (target.scheme === 'ftp' || target.scheme === 'ftpes' || target.scheme === 'ftps') {
+        request.ftpMode = form.passive ? 'passive' : 'active';
+      }
+      await attempt(request);
+    },
+
+    async disconnect() {
+      const site = get().site;
+      if (site === null) return;
+      set({ site: null, error: null });
+      try {
+        await ferry.sessions.disconnect(site.site);
+      } catch (error) {
+        set({ error: errorMessage(error) });
+      }
+    },
+
+    async answerTrust(answer) {
+      const question = get().trust;
+      if (question === null) return;
+      // SSH host keys carry `fingerprint` (SHA256:base64), certificates `fingerprint256` (hex).
+      const fingerprint = question.details['fingerprint'] ?? question.details['fingerprint256'];
+      if (answer === 'cancel' || question.kind === 'hostKeyChanged' || typeof fingerprint !== 'string') {
+        set({ trust: null, error: answer === 'cancel' ? 'Connection canceled: the server was not trusted.' : null });
+        return;
+      }
+      // Trusting names the exact fingerprint shown, so a different key
+      // presented on the retry is refused rather than trusted by accident.
+      await attempt({ ...question.request, trustFingerprint: fingerprint, rememberTrust: answer === 'always' });
+    },
+
+    clearError() {
+      set({ error: null });
+    },
+  };
+});

@@ -1,0 +1,93 @@
+import { create } from 'zustand';
+import type { InvokeArgs, OverwriteQuestionEvent } from '../../../shared/contract';
+import type { NewTransfer, QueueTotals, TransferJob } from '../../../shared/transfers';
+import { errorMessage, ferry } from '../ipc/ferry';
+
+export type OverwriteAnswer = InvokeArgs<'transfers.answer'>[1];
+
+/**
+ * The transfer queue as the window sees it: every job by id (in the order
+ * they were added, which is the order they run), the totals line, and the
+ * "file exists" questions waiting for the user, oldest first.
+ */
+export interface TransfersState {
+  jobs: ReadonlyMap<string, TransferJob>;
+  totals: QueueTotals | null;
+  questions: OverwriteQuestionEvent[];
+  /** The last failure of a queue action. */
+  error: string | null;
+  /** Loads the queue and subscribes to its events; safe to call more than once. */
+  start: () => void;
+  add: (items: NewTransfer[]) => Promise<void>;
+  act: (action: 'pause' | 'resume' | 'cancel' | 'retry', id: string) => Promise<void>;
+  pauseAll: () => Promise<void>;
+  resumeAll: () => Promise<void>;
+  answer: (question: OverwriteQuestionEvent, answer: OverwriteAnswer) => Promise<void>;
+  setError: (message: string | null) => void;
+}
+
+let started = false;
+
+export const useTransfers = create<TransfersState>()((set, get) => {
+  const merge = (changed: readonly TransferJob[]): void => {
+    if (changed.length === 0) return;
+    const jobs = new Map(get().jobs);
+    // A canceled job leaves the queue altogether, as in FileZilla; its partial file stays for later.
+    for (const job of changed) {
+      if (job.state === 'canceled') jobs.delete(job.id);
+      else jobs.set(job.id, job);
+    }
+    set({ jobs });
+  };
+
+  /** Runs a queue action, showing its failure instead of losing it. */
+  const run = async (action: () => Promise<unknown>): Promise<void> => {
+    try {
+      await action();
+    } catch (error) {
+      set({ error: errorMessage(error) });
+    }
+  };
+
+  return {
+    jobs: new Map(),
+    totals: null,
+    questions: [],
+    error: null,
+
+    start() {
+      if (started) return;
+      started = true;
+      ferry.transfers.onChanged(merge);
+      ferry.transfers.onTotals((totals) => set({ totals }));
+      ferry.transfers.onQuestion((question) => set({ questions: [...get().questions, question] }));
+      ferry.transfers.list().then(
+        (jobs) => {
+          // Events may have arrived first; they are newer than the list.
+          const fresh = new Map(jobs.map((job) => [job.id, job]));
+          for (const [id, job] of get().jobs) fresh.set(id, job);
+          set({ jobs: fresh });
+        },
+        (error: unknown) => set({ error: errorMessage(error) }),
+      );
+    },
+
+    add: (items) =>
+      run(async () => {
+        merge(await ferry.transfers.add(items));
+      }),
+
+    act: (action, id) => run(() => ferry.transfers[action](id)),
+    pauseAll: () => run(() => ferry.transfers.pauseAll()),
+    resumeAll: () => run(() => ferry.transfers.resumeAll()),
+
+    answer: async (question, reply) => {
+      set({ questions: get().questions.filter((q) => q.id !== question.id) });
+      await run(() => ferry.transfers.answer(question.id, reply));
+    },
+
+    setError(message) {
+      set({ error: message });
+    },
+  };
+});

@@ -1,0 +1,226 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadServers, type TestUser } from '../servers/config.js';
+import { startHostileFtpServer } from '../servers/hostileFtpServer.js';
+import { useBrowserMode } from './browserMode.js';
+
+// The quick-connect bar, the remote pane, drag and drop, the queue and its
+// prompts, driven like a person would against the real vsftpd and sshd.
+
+const servers = loadServers();
+const ftpUser = servers.users.password;
+const openApp = useBrowserMode();
+let page: Page;
+let errors: string[];
+let local: string;
+let remote: string;
+
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+/** A fresh folder in the user's home on the server, owned by that user. */
+async function remoteFolder(user: TestUser): Promise<string> {
+  const folder = join(user.home, `e2e-${randomBytes(4).toString('hex')}`);
+  await mkdir(folder);
+  await chown(folder, user.uid, user.gid);
+  return folder;
+}
+
+async function remoteFile(path: string, content: Buffer, user: TestUser): Promise<void> {
+  await writeFile(path, content);
+  await chown(path, user.uid, user.gid);
+}
+
+const localPane = (): Locator => page.getByRole('region', { name: 'Local files' });
+const remotePane = (): Locator => page.getByRole('region', { name: 'Remote files' });
+const queue = (): Locator => page.getByRole('region', { name: 'Transfer queue' });
+const field = (name: string): Locator => page.getByRole('textbox', { name, exact: true });
+
+async function quickConnect(protocol: string, port: number, user: TestUser): Promise<void> {
+  await page.getByRole('combobox', { name: 'Protocol' }).selectOption({ label: protocol });
+  await field('Host').fill('127.0.0.1');
+  await field('Port').fill(String(port));
+  await field('Username').fill(user.name);
+  await field('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+}
+
+async function openFolder(pane: Locator, label: string, path: string): Promise<void> {
+  const box = pane.getByRole('textbox', { name: label });
+  await expect.poll(() => box.isEnabled()).toBe(true);
+  await box.fill(path);
+  await box.press('Enter');
+  await expect.poll(() => box.inputValue()).toBe(path);
+}
+
+function row(pane: Locator, name: string): Locator {
+  return pane.getByRole('row', { name, exact: true });
+}
+
+async function showTab(name: RegExp): Promise<void> {
+  await queue().getByRole('tab', { name }).click();
+}
+
+beforeEach(async () => {
+  local = await mkdtemp(join(tmpdir(), 'ferry-e2e-local-'));
+  remote = await remoteFolder(ftpUser);
+  ({ page, errors } = await openApp({ width: 1400, height: 900 }));
+  await openFolder(localPane(), 'Local path', local);
+  return async () => {
+    if (await page.getByRole('button', { name: 'Disconnect' }).isEnabled()) {
+      await page.getByRole('button', { name: 'Disconnect' }).click();
+    }
+    await page.close();
+    await rm(local, { recursive: true, force: true });
+    await rm(remote, { recursive: true, force: true });
+  };
+});
+
+describe('connecting and transferring', () => {
+  it('asks about the FTPS certificate, remembers it when told to, and uploads a dragged file', async () => {
+    const content = randomBytes(3 * 1024 * 1024 + 17);
+    await writeFile(join(local, 'site.tar'), content);
+    await localPane().getByRole('button', { name: 'Refresh' }).click();
+
+    await quickConnect('FTPS (explicit)', servers.ftp.port, ftpUser);
+    const prompt = page.getByRole('dialog', { name: 'Untrusted certificate' });
+    await expect.poll(() => prompt.isVisible()).toBe(true);
+    const fingerprint = servers.tls.fingerprint256;
+    expect(await prompt.textContent()).toContain(fingerprint);
+    await prompt.getByRole('button', { name: 'Always trust' }).click();
+
+    await expect.poll(() => remotePane().getByRole('textbox', { name: 'Remote path' }).inputValue()).toBe(ftpUser.home);
+    await openFolder(remotePane(), 'Remote path', remote);
+    await row(localPane(), 'site.tar').dragTo(remotePane());
+
+    await expect.poll(() => row(remotePane(), 'site.tar').isVisible()).toBe(true);
+    await showTab(/^Successful/);
+    const done = row(queue(), 'site.tar');
+    await expect.poll(() => done.textContent()).toContain('Done');
+    expect(await done.getByRole('progressbar').getAttribute('value')).toBe('100');
+    expect(sha256(await readFile(join(remote, 'site.tar')))).toBe(sha256(content));
+
+    // Pinned: a second connection asks nothing.
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await expect.poll(() => remotePane().getByRole('textbox', { name: 'Remote path' }).isEnabled()).toBe(false);
+    await quickConnect('FTPS (explicit)', servers.ftp.port, ftpUser);
+    await expect.poll(() => remotePane().getByRole('textbox', { name: 'Remote path' }).inputValue()).toBe(ftpUser.home);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('downloads by double-click, and asks before overwriting: Rename keeps both', async () => {
+    const first = randomBytes(200_000);
+    const second = randomBytes(150_000);
+    await remoteFile(join(remote, 'report.pdf'), first, ftpUser);
+
+    await quickConnect('FTP', servers.ftp.port, ftpUser);
+    await openFolder(remotePane(), 'Remote path', remote);
+    await row(remotePane(), 'report.pdf').dblclick();
+    await expect.poll(() => row(localPane(), 'report.pdf').isVisible()).toBe(true);
+    await expect.poll(async () => sha256(await readFile(join(local, 'report.pdf')))).toBe(sha256(first));
+
+    await remoteFile(join(remote, 'report.pdf'), second, ftpUser);
+    await remotePane().getByRole('button', { name: 'Refresh' }).click();
+    await row(remotePane(), 'report.pdf').click();
+    await remotePane().getByRole('button', { name: 'Download' }).click();
+    const prompt = page.getByRole('dialog', { name: 'File exists' });
+    await expect.poll(() => prompt.isVisible()).toBe(true);
+    expect(await prompt.textContent()).toContain('200,000 bytes');
+    expect(await prompt.getByRole('checkbox', { name: 'Apply to all' }).isChecked()).toBe(false);
+    await prompt.getByRole('button', { name: 'Rename' }).click();
+
+    await expect.poll(() => row(localPane(), 'report (1).pdf').isVisible()).toBe(true);
+    expect(sha256(await readFile(join(local, 'report.pdf')))).toBe(sha256(first));
+    expect(sha256(await readFile(join(local, 'report (1).pdf')))).toBe(sha256(second));
+    expect(errors).toEqual([]);
+  });
+
+  it('creates, renames and deletes remote folders, and downloads a folder over SFTP', async () => {
+    const sshUser = servers.users.password;
+    await mkdir(join(remote, 'docs', 'img'), { recursive: true });
+    await remoteFile(join(remote, 'docs', 'a.txt'), Buffer.from('alpha\n'), sshUser);
+    await remoteFile(join(remote, 'docs', 'img', 'b.png'), randomBytes(5000), sshUser);
+    for (const folder of ['docs', 'docs/img']) await chown(join(remote, folder), sshUser.uid, sshUser.gid);
+
+    await quickConnect('SFTP', servers.sftp.port, sshUser);
+    const prompt = page.getByRole('dialog', { name: 'Unknown host key' });
+    await expect.poll(() => prompt.isVisible()).toBe(true);
+    expect(await prompt.textContent()).toContain(servers.sftp.hostKeyFingerprint);
+    await prompt.getByRole('button', { name: 'Trust once' }).click();
+    await openFolder(remotePane(), 'Remote path', remote);
+
+    await remotePane().getByRole('button', { name: 'New folder' }).click();
+    await page.getByRole('dialog', { name: 'New folder' }).getByRole('textbox').fill('drafts');
+    await page.getByRole('dialog', { name: 'New folder' }).getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => row(remotePane(), 'drafts').isVisible()).toBe(true);
+    await remotePane().getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('dialog', { name: 'Rename' }).getByRole('textbox').fill('final');
+    await page.getByRole('dialog', { name: 'Rename' }).getByRole('button', { name: 'Rename' }).click();
+    await expect.poll(() => row(remotePane(), 'final').isVisible()).toBe(true);
+    expect(await readdir(remote)).toEqual(expect.arrayContaining(['final', 'docs']));
+
+    await row(remotePane(), 'docs').dragTo(localPane());
+    await expect
+      .poll(async () => (await readdir(join(local, 'docs')).catch(() => [])).sort())
+      .toEqual(['a.txt', 'img']);
+    await expect.poll(async () => await readFile(join(local, 'docs', 'a.txt'), 'utf8').catch(() => '')).toBe('alpha\n');
+    await expect.poll(async () => await readdir(join(local, 'docs', 'img')).catch(() => [])).toEqual(['b.png']);
+
+    await row(remotePane(), 'docs').click();
+    await remotePane().getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog', { name: 'Confirm delete' }).getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(async () => (await readdir(remote)).sort()).toEqual(['final']);
+    await expect.poll(() => row(remotePane(), 'docs').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('pauses, resumes and cancels a transfer, and retries a failed one', async () => {
+    // A server that says 150 and then sends nothing holds a transfer open
+    // for as long as the test needs; no real server stalls on purpose.
+    const stalling = await startHostileFtpServer('stall-after-150');
+    try {
+      await quickConnect('FTP', stalling.port, ftpUser);
+      await expect.poll(() => row(remotePane(), 'file.txt').isVisible()).toBe(true);
+      await row(remotePane(), 'file.txt').dblclick();
+      const transfer = row(queue(), 'file.txt');
+      await expect.poll(() => transfer.textContent()).toContain('Transferring');
+
+      await transfer.getByRole('button', { name: 'Pause' }).click();
+      await expect.poll(() => transfer.textContent()).toContain('Paused');
+      await transfer.getByRole('button', { name: 'Resume' }).click();
+      await expect.poll(() => transfer.textContent()).toMatch(/Waiting|Transferring/);
+      await transfer.getByRole('button', { name: 'Cancel' }).click();
+      await expect.poll(() => transfer.count()).toBe(0);
+      // Nothing appears under the final name; a partial may wait to be resumed.
+      expect(await readdir(local)).not.toContain('file.txt');
+    } finally {
+      await page.getByRole('button', { name: 'Disconnect' }).click();
+      await stalling.close();
+    }
+
+    // A refused upload fails, keeps its error, and succeeds on Retry once the folder allows it.
+    await writeFile(join(local, 'index.html'), '<h1>hi</h1>\n');
+    await localPane().getByRole('button', { name: 'Refresh' }).click();
+    const locked = join(remote, 'locked');
+    await mkdir(locked, { mode: 0o555 });
+    await chown(locked, ftpUser.uid, ftpUser.gid);
+    await quickConnect('FTP', servers.ftp.port, ftpUser);
+    await openFolder(remotePane(), 'Remote path', locked);
+    await row(localPane(), 'index.html').click();
+    await localPane().getByRole('button', { name: 'Upload' }).click();
+    await showTab(/^Failed/);
+    const failed = row(queue(), 'index.html');
+    await expect.poll(() => failed.textContent(), { timeout: 30_000 }).toContain('PERMISSION_DENIED');
+
+    await chmod(locked, 0o755);
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await showTab(/^Successful/);
+    await expect.poll(() => row(queue(), 'index.html').textContent()).toContain('Done');
+    expect(await readFile(join(locked, 'index.html'), 'utf8')).toBe('<h1>hi</h1>\n');
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FerryError } from '../../../shared/errors.js';
+import { SiteRegistry } from '../../../electron/core/sessions/siteRegistry.js';
+import { loadServers } from '../../servers/config.js';
+
+// What the remote pane asks of a connected site, against the real servers:
+// folder changes, recursive delete, and trust that is remembered when the
+// user says "Always trust".
+
+const servers = loadServers();
+const user = servers.users.password;
+let dataFolder: string;
+let remote: string;
+let sites: SiteRegistry;
+
+const urls = {
+  ftp: `ftp://${user.name}@${servers.host}:${servers.ftp.port}`,
+  ftpes: `ftpes://${user.name}@${servers.host}:${servers.ftp.port}`,
+  sftp: `sftp://${user.name}@${servers.host}:${servers.sftp.port}`,
+};
+const trust = { ftp: undefined, ftpes: servers.tls.fingerprint256, sftp: servers.sftp.hostKeyFingerprint };
+
+function registry(): SiteRegistry {
+  return new SiteRegistry({ dataFolder, log: () => undefined });
+}
+
+beforeEach(async () => {
+  dataFolder = await mkdtemp(join(tmpdir(), 'ferry-sites-'));
+  remote = join(user.home, `sites-${randomBytes(4).toString('hex')}`);
+  await mkdir(remote);
+  await chown(remote, user.uid, user.gid);
+  sites = registry();
+});
+
+afterEach(async () => {
+  await sites.closeAll();
+  await rm(dataFolder, { recursive: true, force: true });
+  await rm(remote, { recursive: true, force: true });
+});
+
+describe.each(['ftp', 'sftp'] as const)('remote folder operations over %s', (protocol) => {
+  it('creates, renames and deletes, folders with everything in them', async () => {
+    const fingerprint = trust[protocol];
+    const site = await sites.connect({
+      url: urls[protocol],
+      password: user.password,
+      ...(fingerprint === undefined ? {} : { trustFingerprint: fingerprint }),
+    });
+    await sites.mkdir(site.site, remote, 'tree');
+    await sites.mkdir(site.site, `${remote}/tree`, 'deep');
+    for (const path of ['tree/a.txt', 'tree/deep/b.txt', 'loose.txt']) {
+      await writeFile(join(remote, path), path);
+      await chown(join(remote, path), user.uid, user.gid);
+    }
+    await sites.rename(site.site, remote, 'loose.txt', 'kept.txt');
+    expect((await sites.list(site.site, remote)).map((e) => e.name).sort()).toEqual(['kept.txt', 'tree']);
+
+    await sites.delete(site.site, remote, ['tree']);
+    expect(await readdir(remote)).toEqual(['kept.txt']);
+    expect(await readFile(join(remote, 'kept.txt'), 'utf8')).toBe('loose.txt');
+
+    const missing = await sites.delete(site.site, remote, ['nothing-here']).catch((e: unknown) => e);
+    expect((missing as FerryError).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('trust the user chose to keep', () => {
+  it('pins an FTPS certificate only when told to always trust it', async () => {
+    const refused = await sites.connect({ url: urls.ftpes, password: user.password }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(FerryError);
+    expect((refused as FerryError).code).toBe('TLS_UNTRUSTED');
+
+    await sites.connect({ url: urls.ftpes, password: user.password, trustFingerprint: trust.ftpes });
+    await sites.closeAll();
+    const once = await registry()
+      .connect({ url: urls.ftpes, password: user.password })
+      .catch((e: unknown) => e);
+    expect((once as FerryError).code).toBe('TLS_UNTRUSTED');
+
+    await sites.connect({
+      url: urls.ftpes,
+      password: user.password,
+      trustFingerprint: trust.ftpes,
+      rememberTrust: true,
+    });
+    await sites.closeAll();
+    const later = registry();
+    try {
+      const site = await later.connect({ url: urls.ftpes, password: user.password });
+      expect(site.protocol).toBe('ftp');
+    } finally {
+      await later.closeAll();
+    }
+  });
+
+  it('stores an SSH host key in known_hosts only when told to always trust it', async () => {
+    const knownHosts = join(dataFolder, 'known_hosts');
+    await sites.connect({ url: urls.sftp, password: user.password, trustFingerprint: trust.sftp });
+    await expect(readFile(knownHosts, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+
+    // A fingerprint that does not match is refused, and nothing is stored.
+    const wrong = await sites
+      .connect({ url: urls.sftp, password: user.password, trustFingerprint: 'SHA256:AAAA', rememberTrust: true })
+      .catch((e: unknown) => e);
+    expect((wrong as FerryError).code).toBe('HOSTKEY_UNKNOWN');
+    await expect(readFile(knownHosts, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+
+    await sites.connect({ url: urls.sftp, password: user.password, trustFingerprint: trust.sftp, rememberTrust: true });
+    expect(await readFile(knownHosts, 'utf8')).toContain(`[${servers.host}]:${servers.sftp.port}`);
+    const later = registry();
+    try {
+      await later.connect({ url: urls.sftp, password: user.password });
+    } finally {
+      await later.closeAll();
+    }
+  });
+});
