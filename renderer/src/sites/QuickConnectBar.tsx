@@ -47,7 +47,7 @@ export function QuickConnectBar() {
           placeholder="example.org or sftp://user@example.org"
           spellCheck={false}
           autoCapitalize="off"
-          size={22}
+          size={20}
         />
       </label>
       <label>
@@ -68,7 +68,7 @@ export function QuickConnectBar() {
           spellCheck={false}
           autoCapitalize="off"
           autoComplete="username"
-          size={12}
+          size={10}
         />
       </label>
       <label>
@@ -78,7 +78,7 @@ export function QuickConnectBar() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           autoComplete="current-password"
-          size={12}
+          size={10}
         />
       </label>
       <label
