@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ferryErrorShapeSchema } from './errors.js';
+import { parseExpectedHash } from './expectedHash.js';
 import { isAbsolutePath } from './names.js';
 
 /**
@@ -78,7 +79,17 @@ export const newTransferSchema = z.object({
     .max(4096)
     .refine((p) => !p.includes('\0') && isAbsolutePath(p), 'must be an absolute local path'),
   size: z.number().nonnegative().nullable().optional(),
-  expectedHash: z.string().max(200).optional(),
+  expectedHash: z
+    .string()
+    .max(200)
+    .superRefine((text, ctx) => {
+      try {
+        parseExpectedHash(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      }
+    })
+    .optional(),
   /** Continue a partial left by an earlier run. */
   resume: z.boolean().optional(),
   listedSource: factsSchema.optional(),

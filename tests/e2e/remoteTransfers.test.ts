@@ -126,7 +126,7 @@ describe('connecting and transferring', () => {
     await remoteFile(join(remote, 'report.pdf'), second, ftpUser);
     await remotePane().getByRole('button', { name: 'Refresh' }).click();
     await row(remotePane(), 'report.pdf').click();
-    await remotePane().getByRole('button', { name: 'Download' }).click();
+    await remotePane().getByRole('button', { name: 'Download', exact: true }).click();
     const prompt = page.getByRole('dialog', { name: 'File exists' });
     await expect.poll(() => prompt.isVisible()).toBe(true);
     expect(await prompt.textContent()).toContain('200,000 bytes');
@@ -136,6 +136,37 @@ describe('connecting and transferring', () => {
     await expect.poll(() => row(localPane(), 'report (1).pdf').isVisible()).toBe(true);
     expect(sha256(await readFile(join(local, 'report.pdf')))).toBe(sha256(first));
     expect(sha256(await readFile(join(local, 'report (1).pdf')))).toBe(sha256(second));
+    expect(errors).toEqual([]);
+  });
+
+  it('checks a download against the hash its publisher gives, and keeps only a match', async () => {
+    const image = randomBytes(400_000);
+    await remoteFile(join(remote, 'ios.bin'), image, ftpUser);
+    await quickConnect('FTP', servers.ftp.port, ftpUser);
+    await openFolder(remotePane(), 'Remote path', remote);
+    const verify = async (hash: string): Promise<void> => {
+      await row(remotePane(), 'ios.bin').click();
+      await remotePane().getByRole('button', { name: 'Download and verify…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Verify checksum' });
+      await dialog.getByRole('textbox', { name: 'Expected hash' }).fill(hash);
+      await dialog.getByRole('button', { name: 'Verify' }).click();
+    };
+
+    await verify('sha256:1234');
+    const dialog = page.getByRole('dialog', { name: 'Verify checksum' });
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('64 hex digits');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    const wrong = sha256(Buffer.from('not the image'));
+    await verify(`sha256:${wrong}`);
+    await showTab(/^Failed/);
+    await expect.poll(() => row(queue(), 'ios.bin').textContent()).toContain('VERIFY_FAILED');
+    expect(await readdir(local)).not.toContain('ios.bin');
+
+    await verify(`SHA-256: ${sha256(image).toUpperCase()}`);
+    await showTab(/^Successful/);
+    await expect.poll(() => row(queue(), 'ios.bin').textContent()).toContain('verified (sha256)');
+    expect(sha256(await readFile(join(local, 'ios.bin')))).toBe(sha256(image));
     expect(errors).toEqual([]);
   });
 
@@ -211,7 +242,7 @@ describe('connecting and transferring', () => {
     await quickConnect('FTP', servers.ftp.port, ftpUser);
     await openFolder(remotePane(), 'Remote path', locked);
     await row(localPane(), 'index.html').click();
-    await localPane().getByRole('button', { name: 'Upload' }).click();
+    await localPane().getByRole('button', { name: 'Upload', exact: true }).click();
     await showTab(/^Failed/);
     const failed = row(queue(), 'index.html');
     await expect.poll(() => failed.textContent(), { timeout: 30_000 }).toContain('PERMISSION_DENIED');

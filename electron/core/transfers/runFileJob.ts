@@ -1,5 +1,6 @@
 import { lstat, rename as renameLocal } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { parseExpectedHash } from '../../../shared/expectedHash.js';
 import { FerryError } from '../../../shared/errors.js';
 import { joinRemote, remoteBaseName, remoteParent } from '../../../shared/remotePath.js';
 import type { RemoteFileSystem } from '../remote/remoteFileSystem.js';
@@ -10,7 +11,7 @@ import type { FileFacts, OverwriteAction } from './overwrite.js';
 import { partialPathFor } from './partialFile.js';
 import type { Throttle } from './throttle.js';
 import { uploadFile } from './uploadFile.js';
-import { checkHash, chooseAlgorithm, parseExpectedHash, type HashCheck, type VerifyMode } from './verify.js';
+import { checkHash, chooseAlgorithm, type HashCheck, type VerifyMode } from './verify.js';
 
 export interface FileJobContext {
   /** Decides what to do when the destination exists. */

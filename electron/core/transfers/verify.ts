@@ -12,32 +12,6 @@ export type VerifyMode = 'auto' | 'none' | 'md5' | 'sha1' | 'sha256' | 'sha512';
 /** Algorithms Ferry can compute locally, strongest first. */
 const LOCAL_ALGORITHMS: readonly HashAlgorithm[] = ['sha512', 'sha256', 'sha1', 'md5'];
 
-const HEX_LENGTH: Partial<Record<HashAlgorithm, number>> = { md5: 32, sha1: 40, sha256: 64, sha512: 128 };
-
-/** A hash the user expects a file to have, e.g. from a vendor's download page. */
-export interface ExpectedHash {
-  algorithm: HashAlgorithm;
-  /** Lower-case hex. */
-  hex: string;
-}
-
-/** Parses `sha256:HEX` / `md5:HEX` (also `SHA-256:`; colons and spaces inside the hex are ignored). */
-export function parseExpectedHash(text: string): ExpectedHash {
-  const match = /^\s*(md5|sha-?1|sha-?256|sha-?512)\s*:\s*([0-9a-fA-F: ]+)\s*$/i.exec(text);
-  if (!match?.[1] || !match[2]) {
-    throw new FerryError('INVALID_INPUT', `Expected hash "${text}" is not ALGORITHM:HEX (md5, sha1, sha256 or sha512)`);
-  }
-  const algorithm = match[1].toLowerCase().replace('-', '') as HashAlgorithm;
-  const hex = match[2].replace(/[: ]/g, '').toLowerCase();
-  if (hex.length !== HEX_LENGTH[algorithm]) {
-    throw new FerryError(
-      'INVALID_INPUT',
-      `A ${algorithm} hash has ${String(HEX_LENGTH[algorithm])} hex digits; "${text}" has ${hex.length}`,
-    );
-  }
-  return { algorithm, hex };
-}
-
 /**
  * The algorithm to verify with: for `auto`, the strongest one the server
  * offers that Ferry can also compute; for a named one, that one if the

@@ -1,4 +1,4 @@
-import { useMemo, useState, type DragEvent } from 'react';
+import { useMemo, useState, type DragEvent, type ReactNode } from 'react';
 import { isFolderLike, sortEntries, type FileEntry } from '../../../shared/entries';
 import { formatSize } from '../../../shared/format';
 import { ConfirmDialog } from '../prompts/ConfirmDialog';
@@ -26,6 +26,8 @@ export interface PaneProps {
   onTransfer: (names: string[]) => void;
   /** Entries of the other pane dropped here. */
   onReceive: (names: string[]) => void;
+  /** More toolbar buttons for this side, given the selected entries. */
+  renderActions?: (selected: readonly FileEntry[]) => ReactNode;
 }
 
 const SIDE_NAMES: Record<PaneSide, { region: string; path: string; grid: string; actions: string }> = {
@@ -145,6 +147,7 @@ export function Pane(props: PaneProps) {
         >
           {props.transferLabel}
         </button>
+        {props.renderActions?.(entries.filter((e) => pane.selected.has(e.name)))}
         <label className="toggle">
           <input type="checkbox" checked={pane.showHidden} onChange={(e) => pane.setShowHidden(e.target.checked)} />
           Show hidden files

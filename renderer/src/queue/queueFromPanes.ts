@@ -21,7 +21,11 @@ function nameProblem(name: string, direction: Direction): string | null {
  * What the panes already know about both sides travels along, so the
  * queue can decide overwrites without asking the server again.
  */
-export async function queueFromPanes(direction: Direction, names: readonly string[]): Promise<void> {
+export async function queueFromPanes(
+  direction: Direction,
+  names: readonly string[],
+  options: { expectedHash?: string } = {},
+): Promise<void> {
   const site = useSession.getState().site;
   const local = useLocalPane.getState().listing;
   const remote = useRemotePane.getState().listing;
@@ -46,14 +50,14 @@ export async function queueFromPanes(direction: Direction, names: readonly strin
       refused.push(`"${name}": ${problem}`);
       continue;
     }
-    items.push(
-      transferOf(entry, targetByName.get(name), {
-        site: site.site,
-        direction,
-        localPath: joinPath(local.path, name, local.separator),
-        remotePath: joinRemote(remoteFolder, name),
-      }),
-    );
+    const item = transferOf(entry, targetByName.get(name), {
+      site: site.site,
+      direction,
+      localPath: joinPath(local.path, name, local.separator),
+      remotePath: joinRemote(remoteFolder, name),
+    });
+    if (options.expectedHash !== undefined && item.kind === 'file') item.expectedHash = options.expectedHash;
+    items.push(item);
   }
   if (refused.length > 0) transfers.setError(`Skipped unsafe names (UNSAFE_NAME): ${refused.join('; ')}`);
   if (items.length > 0) await transfers.add(items);
