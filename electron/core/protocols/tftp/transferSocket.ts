@@ -1,4 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket, type SocketType } from 'node:dgram';
+import { isIP } from 'node:net';
 import { FerryError } from '../../../../shared/errors.js';
 import { canceledError } from '../../remote/streams.js';
 import { decodePacket, encodeError, TFTP_ERROR, type TftpPacket } from './packet.js';
@@ -14,6 +15,26 @@ export interface Endpoint {
 const MAX_QUEUED = 4096;
 /** Room for a full window of the largest blocks, so a burst is not dropped by the kernel. */
 const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+/** The same on the way out: a window goes out in one go, without waiting for the kernel between blocks. */
+const SEND_BUFFER_BYTES = 4 * 1024 * 1024;
+/** How long closing waits for sends the kernel has not taken yet (a full send buffer) before it drops them. */
+const CLOSE_DRAIN_MS = 1000;
+
+/**
+ * dgram passes every destination through dns.lookup, which answers even an
+ * IP address a tick later: a hop per packet. A transfer only ever sends to
+ * addresses (the client looks the server's name up once, before), so they
+ * are answered at once, and a name is refused rather than looked up.
+ */
+function addressOnly(
+  hostname: string,
+  _options: unknown,
+  callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else callback(new Error(`"${hostname}" is not an IP address`), '', 0);
+}
 
 /** `::ffff:1.2.3.4` and `1.2.3.4` are the same peer on a dual-stack socket. */
 export function sameAddress(a: string, b: string): boolean {
@@ -56,12 +77,13 @@ export class TransferSocket implements PacketLink {
   private waiter: Waiter | null = null;
   private failure: FerryError | null = null;
   private closed = false;
-  /** Sends not yet handed to the kernel; closing waits for them, so a final ERROR is not lost. */
-  private sending = 0;
-  private closeWhenSent = false;
+  private closing = false;
   private unrefed = false;
+  /** When the pending wait times out (monotonic ms). */
+  private deadline = 0;
   private timer: NodeJS.Timeout | null = null;
-  private timerMs = 0;
+  /** When `timer` fires; a wait that must end sooner re-arms it. */
+  private timerDue = 0;
   private watched: AbortSignal | undefined;
   /** Datagrams from strangers answered with ERROR 5. */
   strangers = 0;
@@ -80,7 +102,12 @@ export class TransferSocket implements PacketLink {
 
   /** Opens a socket on a free port. */
   static open(options: TransferSocketOptions): Promise<TransferSocket> {
-    const socket = createSocket({ type: options.type, recvBufferSize: RECEIVE_BUFFER_BYTES });
+    const socket = createSocket({
+      type: options.type,
+      recvBufferSize: RECEIVE_BUFFER_BYTES,
+      sendBufferSize: SEND_BUFFER_BYTES,
+      lookup: addressOnly,
+    });
     const transfer = new TransferSocket(socket, options.onNotice ?? (() => {}));
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => {
@@ -122,15 +149,15 @@ export class TransferSocket implements PacketLink {
     this.expectedAddress = address;
   }
 
-  /** Sends to the locked peer, or to `to` (a client's request before any answer). */
-  send(packet: Buffer, to?: Endpoint): void {
+  /**
+   * Sends to the locked peer, or to `to` (a client's request before any
+   * answer). Fire and forget: the kernel takes a datagram at once unless
+   * its buffer is full, and then dgram queues it; close() waits for that queue.
+   */
+  send(packet: Buffer | readonly Buffer[], to?: Endpoint): void {
     const target = to ?? this.peer;
-    if (!target || this.closed || this.closeWhenSent) return;
-    this.sending++;
-    this.socket.send(packet, target.port, target.address, () => {
-      this.sending--;
-      if (this.closeWhenSent && this.sending === 0) this.closeNow();
-    });
+    if (!target || this.closed || this.closing) return;
+    this.socket.send(packet, target.port, target.address);
   }
 
   receive(timeoutMs: number, signal?: AbortSignal): Promise<TftpPacket | null> {
@@ -146,21 +173,32 @@ export class TransferSocket implements PacketLink {
   }
 
   /**
-   * One timer per socket, re-armed for each wait: a transfer waits once per
-   * packet, and a fresh timer each time costs more than the work itself.
-   * When it fires with nobody waiting (the packet came first) it does nothing.
+   * A transfer waits once per packet, and setting (or refreshing) a timer
+   * each time costs more than handling the packet. So a wait only moves its
+   * deadline, and one timer runs: when it fires early (the waits it was set
+   * for were answered) it sleeps again until the current deadline.
    */
   private arm(timeoutMs: number): void {
-    const ms = Math.max(1, Math.round(timeoutMs));
-    if (this.timer && this.timerMs === ms) {
-      this.timer.refresh();
-      return;
-    }
+    this.deadline = performance.now() + Math.max(1, timeoutMs);
+    if (this.timer && this.timerDue <= this.deadline) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timerMs = ms;
-    this.timer = setTimeout(() => this.settle((waiter) => waiter.resolve(null)), ms);
+    this.startTimer();
+  }
+
+  private startTimer(): void {
+    this.timerDue = this.deadline;
+    this.timer = setTimeout(this.onTimer, Math.max(1, Math.ceil(this.deadline - performance.now())));
     if (this.unrefed) this.timer.unref();
   }
+
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    // Nobody waits: the next wait starts the timer again.
+    if (!this.waiter) return;
+    // Timers count whole milliseconds from the loop's clock; less than one left is due.
+    if (this.deadline - performance.now() >= 1) this.startTimer();
+    else this.settle((waiter) => waiter.resolve(null));
+  };
 
   /** Listens for the abort of the transfer's signal (the same one for every wait), once. */
   private watch(signal: AbortSignal | undefined): void {
@@ -183,21 +221,27 @@ export class TransferSocket implements PacketLink {
   }
 
   /**
-   * Closes the socket once what was sent has left; a pending receive
-   * rejects with CONNECTION_LOST at once. Safe to call twice.
+   * Closes the socket once what was sent has left (so a final ERROR is not
+   * lost); a pending receive rejects with CONNECTION_LOST at once. Safe to
+   * call twice.
    */
   close(): void {
-    if (this.closed || this.closeWhenSent) return;
-    this.closeWhenSent = true;
+    if (this.closed || this.closing) return;
+    this.closing = true;
     this.fail(new FerryError('CONNECTION_LOST', 'The TFTP transfer socket closed'));
-    if (this.sending === 0) this.closeNow();
-  }
-
-  private closeNow(): void {
-    if (this.closed) return;
-    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.watched?.removeEventListener('abort', this.onAbort);
+    this.closeWhenSent(performance.now() + CLOSE_DRAIN_MS);
+  }
+
+  /** Sends are fire and forget, so there is no callback to wait for: dgram's queue is watched instead. */
+  private closeWhenSent(giveUpAt: number): void {
+    if (this.closed) return;
+    if (this.socket.getSendQueueCount() > 0 && performance.now() < giveUpAt) {
+      setTimeout(() => this.closeWhenSent(giveUpAt), 1).unref();
+      return;
+    }
+    this.closed = true;
     this.socket.close();
   }
 
@@ -228,15 +272,22 @@ export class TransferSocket implements PacketLink {
       );
       return;
     }
-    if (this.waiter) {
-      this.settle((waiter) => waiter.resolve(packet));
+    const waiter = this.waiter;
+    if (waiter) {
+      this.waiter = null;
+      waiter.resolve(packet);
     } else if (this.queue.length < MAX_QUEUED) {
       this.queue.push(packet);
     }
   }
 
   private isPeer(remote: RemoteInfo): boolean {
-    if (this.peer) return remote.port === this.peer.port && sameAddress(remote.address, this.peer.address);
+    const peer = this.peer;
+    if (peer) {
+      return (
+        remote.port === peer.port && (remote.address === peer.address || sameAddress(remote.address, peer.address))
+      );
+    }
     if (this.expectedAddress !== null && sameAddress(remote.address, this.expectedAddress)) {
       this.lockPeer({ address: remote.address, port: remote.port });
       return true;
