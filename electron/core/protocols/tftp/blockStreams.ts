@@ -27,46 +27,56 @@ export function chunkedBlockSource(
   let ended = false;
   let taken = 0;
 
-  return {
-    async read(size) {
-      while (buffered < size && !ended) {
-        const step = await iterator.next();
-        if (step.done === true) {
-          ended = true;
-          break;
-        }
-        const chunk = step.value;
-        taken += chunk.length;
-        options.onRead?.(taken);
-        const wire = encoder ? encoder.encode(chunk) : chunk;
-        if (wire.length > 0) {
-          pending.push(wire);
-          buffered += wire.length;
-        }
+  /** Pulls chunks until `size` bytes are buffered or the stream ends. */
+  const fill = async (size: number): Promise<void> => {
+    while (buffered < size && !ended) {
+      const step = await iterator.next();
+      if (step.done === true) {
+        ended = true;
+        break;
       }
-      const want = Math.min(size, buffered);
-      const first = pending[0];
-      if (first && first.length >= want) {
-        // The common case: the block lies within one chunk, no copy.
-        const block = first.subarray(0, want);
-        if (first.length === want) pending.shift();
-        else pending[0] = first.subarray(want);
-        buffered -= want;
-        return block;
+      const chunk = step.value;
+      taken += chunk.length;
+      options.onRead?.(taken);
+      const wire = encoder ? encoder.encode(chunk) : chunk;
+      if (wire.length > 0) {
+        pending.push(wire);
+        buffered += wire.length;
       }
-      const block = Buffer.allocUnsafe(want);
-      let filled = 0;
-      while (filled < want) {
-        const head = pending[0];
-        if (!head) break;
-        const take = Math.min(head.length, want - filled);
-        head.copy(block, filled, 0, take);
-        filled += take;
-        if (take === head.length) pending.shift();
-        else pending[0] = head.subarray(take);
-      }
+    }
+  };
+
+  /** Cuts the next block (at most `size` bytes) from what is buffered. */
+  const cut = (size: number): Buffer => {
+    const want = Math.min(size, buffered);
+    const first = pending[0];
+    if (first && first.length >= want) {
+      // The common case: the block lies within one chunk, no copy.
+      const block = first.subarray(0, want);
+      if (first.length === want) pending.shift();
+      else pending[0] = first.subarray(want);
       buffered -= want;
       return block;
+    }
+    const block = Buffer.allocUnsafe(want);
+    let filled = 0;
+    while (filled < want) {
+      const head = pending[0];
+      if (!head) break;
+      const take = Math.min(head.length, want - filled);
+      head.copy(block, filled, 0, take);
+      filled += take;
+      if (take === head.length) pending.shift();
+      else pending[0] = head.subarray(take);
+    }
+    buffered -= want;
+    return block;
+  };
+
+  return {
+    read(size) {
+      if (buffered >= size || ended) return cut(size);
+      return fill(size).then(() => cut(size));
     },
   };
 }
@@ -105,15 +115,24 @@ export function fileBlockSource(handle: FileHandle, options: { netascii?: boolea
 
 /** Blocks are handed to a download's destination in batches this big: one write per block costs more than the network. */
 const DESTINATION_BATCH = 256 * 1024;
+/**
+ * How much the destination may hold unwritten before the transfer waits
+ * for it. A file stream's own mark (16 KiB) would stop the transfer at
+ * every batch until the disk write came back, while the peer waits for
+ * our ACK; this still bounds memory when the disk is slower than the network.
+ */
+const DESTINATION_BACKLOG = 8 * 1024 * 1024;
 
 /**
  * A Writable the caller owns (a download's destination) as a block sink.
- * Blocks are batched into large writes, and a full stream is waited for
- * ('drain'), so a slow disk slows the transfer instead of filling memory.
- * Does not end the stream. `written` counts the bytes taken, after
- * netascii conversion; `settle` hands over what is batched and waits until
- * the stream has finished every write, so a caller can close it safely
- * after a failure and find in it everything that arrived.
+ * Blocks are batched into large writes, and a stream holding too much is
+ * waited for ('drain'), so a slow disk slows the transfer instead of
+ * filling memory. Does not end the stream. `written` counts the bytes
+ * taken, after netascii conversion, and `onWritten` reports it once per
+ * batch (progress is sampled anyway; a call per block costs more than the
+ * block). `settle` hands over what is batched and waits until the stream
+ * has finished every write, so a caller can close it safely after a
+ * failure and find in it everything that arrived.
  */
 export function writableBlockSink(
   destination: Writable,
@@ -137,7 +156,9 @@ export function writableBlockSink(
     batch = [];
     batched = 0;
     inFlight++;
-    if (!destination.write(chunk, onWriteDone)) await drained(destination);
+    destination.write(chunk, onWriteDone);
+    options.onWritten?.(written);
+    if (destination.writableNeedDrain && destination.writableLength >= DESTINATION_BACKLOG) await drained(destination);
   };
   // Synchronous unless a batch goes out, so most blocks cost no promise.
   const take = (chunk: Buffer): Promise<void> | undefined => {
@@ -146,7 +167,6 @@ export function writableBlockSink(
     batch.push(chunk);
     batched += chunk.length;
     written += chunk.length;
-    options.onWritten?.(written);
     return batched >= DESTINATION_BATCH ? flush() : undefined;
   };
   return {

@@ -70,34 +70,47 @@ export async function receiveBlocks(link: PacketLink, sink: BlockSink, params: R
   };
   const reach = () => ({ bytes, blocks: next - 1, expected: params.expectedBytes ?? null });
 
-  /** Handles one DATA packet; returns true when it completed the transfer. */
-  const onData = async (packet: DataPacket): Promise<boolean> => {
+  /** The last block is in the sink: make the result final, then acknowledge it. */
+  const finishLast = async (): Promise<true> => {
+    await sink.finish?.();
+    acknowledge(next - 1, true);
+    return true;
+  };
+
+  /** The block expected next is in the sink: count it; true when it was the last. */
+  const taken = (length: number): boolean | Promise<boolean> => {
+    bytes += length;
+    next++;
+    params.onProgress?.(bytes);
+    if (length < blksize) return finishLast();
+    if (next - 1 - lastAcked >= windowsize) acknowledge(next - 1, true);
+    return false;
+  };
+
+  /**
+   * Handles one DATA packet; true when it completed the transfer. Not an
+   * async function: most blocks need no wait at all, and a promise per
+   * block costs more than the block.
+   */
+  const onData = (packet: DataPacket): boolean | Promise<boolean> => {
     const ahead = blocksAhead(packet.block, next);
     if (ahead === 0) {
-      if (packet.data.length > blksize) {
+      const length = packet.data.length;
+      if (length > blksize) {
         throw new FerryError(
           'PROTOCOL',
-          `${params.what}: block ${next} has ${packet.data.length} bytes, more than the agreed ${blksize}`,
+          `${params.what}: block ${next} has ${length} bytes, more than the agreed ${blksize}`,
         );
       }
       if (sampleFrom !== null) timer.sample(now() - sampleFrom);
       else timer.resetBackoff();
       sampleFrom = null;
-      const writing = sink.write(packet.data);
-      if (writing) await writing;
-      bytes += packet.data.length;
-      next++;
       retries = 0;
       waited = 0;
       duplicates = 0;
       gapAckedAt = null;
-      params.onProgress?.(bytes);
-      if (packet.data.length < blksize) {
-        await sink.finish?.();
-        acknowledge(next - 1, true);
-        return true;
-      }
-      if (next - 1 - lastAcked >= windowsize) acknowledge(next - 1, true);
+      const writing = sink.write(packet.data);
+      return writing ? writing.then(() => taken(length)) : taken(length);
     } else if (ahead < windowsize) {
       // A block from further on in the window: the one expected was lost.
       // Say where we are once; the sender restarts the window from there.
@@ -135,7 +148,9 @@ export async function receiveBlocks(link: PacketLink, sink: BlockSink, params: R
     }
     if (packet.type === 'ERROR') throw errorFromPeer(packet, params.what);
     if (packet.type !== 'DATA') continue;
-    if (await onData(packet)) return { ...reach(), finalAck: current, finalWire: wireBlock(next - 1) };
+    let done = onData(packet);
+    if (done !== false) done = await done;
+    if (done) return { ...reach(), finalAck: current, finalWire: wireBlock(next - 1) };
   }
 }
 
