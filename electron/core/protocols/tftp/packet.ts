@@ -174,13 +174,21 @@ export function encodeRequest(
   return withOpcode(opcode, nulTerminated([filename, mode, ...optionStrings(options)]));
 }
 
-/** DATA for a 16-bit block number (the caller applies rollover). */
+/**
+ * The four bytes before a DATA payload, for a 16-bit block number (the
+ * caller applies rollover). Sent together with the payload as one
+ * datagram, so a block is never copied into a packet of its own.
+ */
+export function encodeDataHeader(block: number): Buffer {
+  const header = Buffer.allocUnsafe(DATA_HEADER_SIZE);
+  header.writeUInt16BE(OPCODE.DATA, 0);
+  header.writeUInt16BE(block, 2);
+  return header;
+}
+
+/** DATA for a 16-bit block number (the caller applies rollover), as one buffer. */
 export function encodeData(block: number, data: Buffer): Buffer {
-  const packet = Buffer.allocUnsafe(DATA_HEADER_SIZE + data.length);
-  packet.writeUInt16BE(OPCODE.DATA, 0);
-  packet.writeUInt16BE(block, 2);
-  data.copy(packet, DATA_HEADER_SIZE);
-  return packet;
+  return Buffer.concat([encodeDataHeader(block), data]);
 }
 
 /** ACK for a 16-bit block number. */

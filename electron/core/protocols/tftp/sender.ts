@@ -1,13 +1,17 @@
 import { throwIfAborted } from '../../remote/streams.js';
 import { absoluteBlock, wireBlock } from './blockNumber.js';
-import { encodeData } from './packet.js';
+import { encodeDataHeader } from './packet.js';
 import { errorFromPeer, timeoutError } from './tftpErrors.js';
 import { monotonicNow, type PacketLink, type TransferParams, type TransferProgress } from './transferLink.js';
 
 /** Where the sender's bytes come from, in order. */
 export interface BlockSource {
-  /** The next `size` bytes; fewer (possibly none) only at the end. */
-  read(size: number): Promise<Buffer>;
+  /**
+   * The next `size` bytes; fewer (possibly none) only at the end. At once
+   * when they are at hand: most blocks are cut from data read earlier, and
+   * a promise per block costs more than the block.
+   */
+  read(size: number): Buffer | Promise<Buffer>;
 }
 
 /** How the sender runs. */
@@ -20,7 +24,8 @@ export interface SendParams extends TransferParams {
 }
 
 interface WindowEntry {
-  packet: Buffer;
+  /** Header and payload, sent as one datagram without copying the payload into a packet. */
+  packet: Buffer[];
   length: number;
   /** When it was last sent, for the round-trip sample. */
   sentAt: number;
@@ -54,17 +59,19 @@ export async function sendBlocks(link: PacketLink, source: BlockSource, params: 
   let waited = 0;
   let restartedAt = -Infinity;
   let previousShortAck: number | null = null;
-  if (params.opening) window.set(0, { packet: params.opening, length: 0, sentAt: 0, sends: 0 });
+  if (params.opening) window.set(0, { packet: [params.opening], length: 0, sentAt: 0, sends: 0 });
 
-  const load = async (block: number): Promise<WindowEntry> => {
-    const cached = window.get(block);
-    if (cached) return cached;
+  const load = (block: number, data: Buffer): WindowEntry => {
     if (block !== loaded + 1) throw new Error(`sender asked for block ${block} after ${loaded}`);
-    const data = await source.read(blksize);
     if (data.length > blksize) throw new Error(`block source returned ${data.length} bytes for ${blksize}`);
     loaded = block;
     if (data.length < blksize) last = block;
-    const entry: WindowEntry = { packet: encodeData(wireBlock(block), data), length: data.length, sentAt: 0, sends: 0 };
+    const entry: WindowEntry = {
+      packet: [encodeDataHeader(wireBlock(block)), data],
+      length: data.length,
+      sentAt: 0,
+      sends: 0,
+    };
     window.set(block, entry);
     return entry;
   };
@@ -75,7 +82,11 @@ export async function sendBlocks(link: PacketLink, source: BlockSource, params: 
     // The opening packet travels alone: nothing else may go before ACK 0.
     const windowEnd = base === 0 ? 0 : base + windowsize - 1;
     while (next <= windowEnd && (last === null || next <= last)) {
-      const entry = window.get(next) ?? (await load(next));
+      let entry = window.get(next);
+      if (!entry) {
+        const data = source.read(blksize);
+        entry = load(next, data instanceof Buffer ? data : await data);
+      }
       entry.sends++;
       entry.sentAt = now();
       link.send(entry.packet);

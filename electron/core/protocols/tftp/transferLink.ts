@@ -8,8 +8,8 @@ import type { RetransmitBounds, RetransmitTimer } from './retransmitTimer.js';
  * sockets, strangers and malformed datagrams.
  */
 export interface PacketLink {
-  /** Sends an encoded packet to the peer. */
-  send(packet: Buffer): void;
+  /** Sends an encoded packet to the peer: one buffer, or its parts in order (one datagram either way). */
+  send(packet: Buffer | readonly Buffer[]): void;
   /**
    * The next well-formed packet from the peer, or null when `timeoutMs`
    * passes first. Rejects with CANCELED when `signal` fires.

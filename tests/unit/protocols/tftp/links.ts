@@ -3,6 +3,11 @@ import { decodePacket, type TftpPacket } from '../../../../electron/core/protoco
 import type { PacketLink } from '../../../../electron/core/protocols/tftp/transferLink.js';
 import { canceledError } from '../../../../electron/core/remote/streams.js';
 
+/** What a link's send puts on the wire: its parts as one datagram. */
+function datagram(parts: Buffer | readonly Buffer[]): Buffer {
+  return Buffer.isBuffer(parts) ? parts : Buffer.concat(parts);
+}
+
 /**
  * A link whose peer is a script: every packet the machine sends is decoded
  * into `sent` and handed to `onSend`, which may `deliver` answers. When
@@ -19,8 +24,8 @@ export class ScriptedLink implements PacketLink {
     this.inbox.push(...packets);
   }
 
-  send(packet: Buffer): void {
-    const decoded = decodePacket(packet);
+  send(parts: Buffer | readonly Buffer[]): void {
+    const decoded = decodePacket(datagram(parts));
     this.sent.push(decoded);
     this.onSend(decoded, this);
   }
@@ -91,7 +96,8 @@ export class MemoryLink implements PacketLink {
     this.random = random;
   }
 
-  send(packet: Buffer): void {
+  send(parts: Buffer | readonly Buffer[]): void {
+    const packet = datagram(parts);
     this.sentPackets.push(decodePacket(packet));
     const peer = this.peer;
     if (!peer) return;
