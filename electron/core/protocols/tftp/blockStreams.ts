@@ -98,16 +98,28 @@ async function* asBuffers(source: AsyncIterable<unknown>): AsyncGenerator<Buffer
   }
 }
 
-/** An open file, from its start, as blocks. The caller closes the handle. */
+/**
+ * An open file, from its start, as blocks. Each chunk is read while the
+ * one before is being sent, so a window never waits for the disk. The
+ * caller closes the handle (a FileHandle waits for a read in flight).
+ */
 export function fileBlockSource(handle: FileHandle, options: { netascii?: boolean } = {}): BlockSource {
+  const readAt = async (position: number): Promise<Buffer> => {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK);
+    const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK, position);
+    return buffer.subarray(0, bytesRead);
+  };
   async function* chunks(): AsyncGenerator<Buffer> {
     let position = 0;
+    let reading = readAt(0);
     for (;;) {
-      const buffer = Buffer.allocUnsafe(READ_CHUNK);
-      const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK, position);
-      if (bytesRead === 0) return;
-      position += bytesRead;
-      yield buffer.subarray(0, bytesRead);
+      const chunk = await reading;
+      if (chunk.length === 0) return;
+      position += chunk.length;
+      reading = readAt(position);
+      // A transfer that ends early never awaits the read ahead; its failure must not go unhandled.
+      reading.catch(() => {});
+      yield chunk;
     }
   }
   return chunkedBlockSource(chunks(), options);
