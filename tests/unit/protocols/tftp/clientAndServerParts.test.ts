@@ -1,6 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { chunkedBlockSource, writableBlockSink } from '../../../../electron/core/protocols/tftp/blockStreams.js';
+import {
+  chunkedBlockSource,
+  fileBlockSource,
+  writableBlockSink,
+} from '../../../../electron/core/protocols/tftp/blockStreams.js';
 import { openTftp, tftpFileName } from '../../../../electron/core/protocols/tftp/client.js';
 import { bindError } from '../../../../electron/core/protocols/tftp/server.js';
 import { errorFromPeer, errorPacketFor } from '../../../../electron/core/protocols/tftp/tftpErrors.js';
@@ -110,6 +118,32 @@ describe('block sources and sinks', () => {
     expect(sink.written).toBe(300 * 1024);
   });
 
+  it('reports progress once per batch, and does not wait for a slow destination that holds little', async () => {
+    const reports: number[] = [];
+    let pending = 0;
+    const destination = new Writable({
+      // A slow disk, with a file stream's small mark: every batch is "too much" by its measure.
+      highWaterMark: 16 * 1024,
+      write(_chunk: Buffer, _encoding, callback) {
+        pending++;
+        setTimeout(() => {
+          pending--;
+          callback();
+        }, 20);
+      },
+    });
+    const sink = writableBlockSink(destination, { onWritten: (bytes) => reports.push(bytes) });
+    for (let i = 0; i < 600; i++) await sink.write(Buffer.alloc(1024));
+    // Two batches went out, and the transfer went on while neither was written yet.
+    expect(reports).toEqual([256 * 1024, 512 * 1024]);
+    expect(pending).toBe(1);
+    expect(destination.writableLength).toBe(512 * 1024);
+    await sink.finish?.();
+    expect(reports).toEqual([256 * 1024, 512 * 1024, 600 * 1024]);
+    await sink.settle();
+    expect(pending).toBe(0);
+  });
+
   it('decodes netascii into the destination, holding a trailing CR until the end', async () => {
     const chunks: Buffer[] = [];
     const destination = new PassThrough();
@@ -119,6 +153,33 @@ describe('block sources and sinks', () => {
     await sink.write(Buffer.from('\ny\r', 'latin1'));
     await sink.finish?.();
     expect(Buffer.concat(chunks).toString('latin1')).toBe('x\ny\r');
+  });
+});
+
+describe('TFTP file source', () => {
+  it('cuts a file of several read chunks into blocks, byte for byte, ending with a short block', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'ferry-tftp-source-'));
+    try {
+      // Over two 1 MiB chunks, and not a multiple of the block size.
+      const content = randomBytes(2 * 1024 * 1024 + 12_345);
+      await writeFile(join(folder, 'f'), content);
+      const handle = await open(join(folder, 'f'), 'r');
+      try {
+        const source = fileBlockSource(handle);
+        const blocks: Buffer[] = [];
+        for (;;) {
+          const block = await source.read(65_464);
+          blocks.push(block);
+          if (block.length < 65_464) break;
+        }
+        expect(Buffer.concat(blocks).equals(content)).toBe(true);
+        expect(blocks.slice(0, -1).every((block) => block.length === 65_464)).toBe(true);
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
 

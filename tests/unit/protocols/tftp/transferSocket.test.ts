@@ -1,0 +1,59 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeAck } from '../../../../electron/core/protocols/tftp/packet.js';
+import { TransferSocket } from '../../../../electron/core/protocols/tftp/transferSocket.js';
+
+/** The peer: a plain socket on loopback. */
+function openPeer(): Promise<Socket> {
+  const socket = createSocket('udp4');
+  return new Promise((resolve) => socket.bind(0, '127.0.0.1', () => resolve(socket)));
+}
+
+describe('TFTP transfer socket timeouts', () => {
+  let link: TransferSocket;
+  let peer: Socket;
+
+  beforeEach(async () => {
+    link = await TransferSocket.open({ type: 'udp4', address: '127.0.0.1' });
+    peer = await openPeer();
+    link.lockPeer({ address: '127.0.0.1', port: peer.address().port });
+  });
+
+  afterEach(() => {
+    link.close();
+    peer.close();
+  });
+
+  /** Answers the next wait with an ACK from the peer. */
+  const answer = (): void => {
+    peer.send(encodeAck(1), link.local.port, '127.0.0.1');
+  };
+
+  it('times out a short wait on time, though a longer one set the timer before', async () => {
+    const long = link.receive(2000);
+    answer();
+    expect(await long).toEqual({ type: 'ACK', block: 1 });
+    const started = performance.now();
+    expect(await link.receive(30)).toBeNull();
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('does not time out a long wait early, though a shorter one set the timer before', async () => {
+    const short = link.receive(20);
+    answer();
+    expect(await short).toEqual({ type: 'ACK', block: 1 });
+    const started = performance.now();
+    expect(await link.receive(120)).toBeNull();
+    // Timers count whole milliseconds; allow for rounding, never for firing at the old deadline.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(118);
+  });
+
+  it('waits again with a fresh deadline after each answer', async () => {
+    for (let i = 0; i < 3; i++) {
+      const wait = link.receive(300);
+      setTimeout(answer, 200);
+      // Each answer comes after most of a timeout, but within its own wait's.
+      expect(await wait).toEqual({ type: 'ACK', block: 1 });
+    }
+  });
+});
