@@ -250,13 +250,14 @@ export function fileBlockSink(
     }
   };
   return {
-    async write(data) {
+    // Synchronous unless a batch goes out, so most blocks cost no promise.
+    write(data) {
       const chunk = decoder ? decoder.decode(data) : data;
-      if (chunk.length === 0) return;
+      if (chunk.length === 0) return undefined;
       // Each datagram arrives in a buffer of its own, so it can be kept until the batch is written.
       pending.push(chunk);
       buffered += chunk.length;
-      if (buffered >= WRITE_CHUNK) await flush();
+      return buffered >= WRITE_CHUNK ? flush() : undefined;
     },
     async finish() {
       if (decoder) {
