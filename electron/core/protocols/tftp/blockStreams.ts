@@ -128,23 +128,24 @@ export function fileBlockSource(handle: FileHandle, options: { netascii?: boolea
 /** Blocks are handed to a download's destination in batches this big: one write per block costs more than the network. */
 const DESTINATION_BATCH = 256 * 1024;
 /**
- * How much the destination may hold unwritten before the transfer waits
- * for it. A file stream's own mark (16 KiB) would stop the transfer at
- * every batch until the disk write came back, while the peer waits for
- * our ACK; this still bounds memory when the disk is slower than the network.
+ * Batches handed to the destination and not yet written. The transfer
+ * goes on while one is being written and waits when a second is ready, so
+ * a slow disk or a speed limit (the destination may be a throttle) paces
+ * the transfer one batch behind instead of filling memory. Waiting for the
+ * stream's own 'drain' instead stalls at every batch (a file stream's mark
+ * is 16 KiB) while the peer waits for our ACK.
  */
-const DESTINATION_BACKLOG = 8 * 1024 * 1024;
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 /**
  * A Writable the caller owns (a download's destination) as a block sink.
- * Blocks are batched into large writes, and a stream holding too much is
- * waited for ('drain'), so a slow disk slows the transfer instead of
- * filling memory. Does not end the stream. `written` counts the bytes
- * taken, after netascii conversion, and `onWritten` reports it once per
- * batch (progress is sampled anyway; a call per block costs more than the
- * block). `settle` hands over what is batched and waits until the stream
- * has finished every write, so a caller can close it safely after a
- * failure and find in it everything that arrived.
+ * Blocks are batched into large writes, at most two of them unwritten at a
+ * time. Does not end the stream. `written` counts the bytes taken, after
+ * netascii conversion, and `onWritten` reports it once per batch (progress
+ * is sampled anyway; a call per block costs more than the block). `settle`
+ * hands over what is batched and waits until the stream has finished
+ * every write, so a caller can close it safely after a failure and find in
+ * it everything that arrived.
  */
 export function writableBlockSink(
   destination: Writable,
@@ -155,11 +156,36 @@ export function writableBlockSink(
   let batch: Buffer[] = [];
   let batched = 0;
   let inFlight = 0;
+  let room: (() => void) | null = null;
   let settled: (() => void) | null = null;
   const onWriteDone = (): void => {
     inFlight--;
+    if (inFlight < MAX_BATCHES_IN_FLIGHT) room?.();
     if (inFlight === 0) settled?.();
   };
+  /** Resolves when fewer batches are unwritten; rejects when the destination fails first. */
+  const writeRoom = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const cleanup = (): void => {
+        room = null;
+        destination.off('error', onError);
+        destination.off('close', onClose);
+      };
+      const onError = (error: Error): void => {
+        cleanup();
+        reject(new FerryError('LOCAL_IO', `Cannot write the download: ${error.message}`, { cause: error }));
+      };
+      const onClose = (): void => {
+        cleanup();
+        reject(new FerryError('LOCAL_IO', 'The download destination closed before the transfer ended'));
+      };
+      room = () => {
+        cleanup();
+        resolve();
+      };
+      destination.on('error', onError);
+      destination.on('close', onClose);
+    });
   const usable = (): boolean => !destination.destroyed && !destination.writableEnded;
   const flush = async (): Promise<void> => {
     if (batched === 0) return;
@@ -170,7 +196,7 @@ export function writableBlockSink(
     inFlight++;
     destination.write(chunk, onWriteDone);
     options.onWritten?.(written);
-    if (destination.writableNeedDrain && destination.writableLength >= DESTINATION_BACKLOG) await drained(destination);
+    if (inFlight >= MAX_BATCHES_IN_FLIGHT) await writeRoom();
   };
   // Synchronous unless a batch goes out, so most blocks cost no promise.
   const take = (chunk: Buffer): Promise<void> | undefined => {
@@ -198,31 +224,6 @@ export function writableBlockSink(
       });
     },
   };
-}
-
-function drained(stream: Writable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const cleanup = (): void => {
-      stream.off('drain', onDrain);
-      stream.off('error', onError);
-      stream.off('close', onClose);
-    };
-    const onDrain = (): void => {
-      cleanup();
-      resolve();
-    };
-    const onError = (error: Error): void => {
-      cleanup();
-      reject(new FerryError('LOCAL_IO', `Cannot write the download: ${error.message}`, { cause: error }));
-    };
-    const onClose = (): void => {
-      cleanup();
-      reject(new FerryError('LOCAL_IO', 'The download destination closed before the transfer ended'));
-    };
-    stream.on('drain', onDrain);
-    stream.on('error', onError);
-    stream.on('close', onClose);
-  });
 }
 
 /**

@@ -118,30 +118,40 @@ describe('block sources and sinks', () => {
     expect(sink.written).toBe(300 * 1024);
   });
 
-  it('reports progress once per batch, and does not wait for a slow destination that holds little', async () => {
+  it('reports progress once per batch, and waits for the batch before the last, not for the last', async () => {
     const reports: number[] = [];
-    let pending = 0;
+    // A disk that finishes a write only when the test says so, until it is told to keep up.
+    const finishWrite: (() => void)[] = [];
+    let keepingUp = false;
     const destination = new Writable({
-      // A slow disk, with a file stream's small mark: every batch is "too much" by its measure.
-      highWaterMark: 16 * 1024,
       write(_chunk: Buffer, _encoding, callback) {
-        pending++;
-        setTimeout(() => {
-          pending--;
-          callback();
-        }, 20);
+        if (keepingUp) callback();
+        else finishWrite.push(() => callback());
       },
     });
     const sink = writableBlockSink(destination, { onWritten: (bytes) => reports.push(bytes) });
-    for (let i = 0; i < 600; i++) await sink.write(Buffer.alloc(1024));
-    // Two batches went out, and the transfer went on while neither was written yet.
+    const block = Buffer.alloc(1024);
+    // The first batch goes out, and the transfer goes on while it is written.
+    for (let i = 0; i < 256; i++) await sink.write(block);
+    expect(reports).toEqual([256 * 1024]);
+    expect(finishWrite).toHaveLength(1);
+    // The second is ready while the first is still being written: now the transfer waits.
+    for (let i = 0; i < 255; i++) await sink.write(block);
+    let waited = true;
+    const last = Promise.resolve(sink.write(block)).then(() => {
+      waited = false;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(reports).toEqual([256 * 1024, 512 * 1024]);
-    expect(pending).toBe(1);
-    expect(destination.writableLength).toBe(512 * 1024);
+    expect(waited).toBe(true);
+    finishWrite.shift()?.();
+    await last;
+    expect(waited).toBe(false);
+    keepingUp = true;
+    finishWrite.shift()?.();
+    await sink.write(block);
     await sink.finish?.();
-    expect(reports).toEqual([256 * 1024, 512 * 1024, 600 * 1024]);
-    await sink.settle();
-    expect(pending).toBe(0);
+    expect(reports).toEqual([256 * 1024, 512 * 1024, 513 * 1024]);
   });
 
   it('decodes netascii into the destination, holding a trailing CR until the end', async () => {
