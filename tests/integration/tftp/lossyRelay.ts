@@ -110,6 +110,7 @@ export class LossyRelay {
   private readonly toServer: Line;
   private readonly toClient: Line;
   private strayDone = false;
+  private closed = false;
 
   private constructor(
     private readonly options: RelayOptions,
@@ -135,13 +136,14 @@ export class LossyRelay {
     return this.requestSocket.address().port;
   }
 
-  /** False once `cutAfter` packets went through. */
+  /** False once `cutAfter` packets went through, or the relay closed (a packet held back for reordering stays unsent). */
   alive(): boolean {
     const { cutAfter } = this.options;
-    return cutAfter === undefined || this.relayed < cutAfter;
+    return !this.closed && (cutAfter === undefined || this.relayed < cutAfter);
   }
 
   close(): void {
+    this.closed = true;
     for (const socket of this.sockets) socket.close();
   }
 

@@ -1,7 +1,7 @@
 import { FerryError } from '../../../../shared/errors.js';
 import { throwIfAborted } from '../../remote/streams.js';
 import { blocksAhead, wireBlock } from './blockNumber.js';
-import { encodeAck, type DataPacket } from './packet.js';
+import { encodeAck, type DataPacket, type TftpPacket } from './packet.js';
 import { errorFromPeer, timeoutError } from './tftpErrors.js';
 import { monotonicNow, type PacketLink, type TransferParams, type TransferProgress } from './transferLink.js';
 
@@ -133,24 +133,61 @@ export async function receiveBlocks(link: PacketLink, sink: BlockSink, params: R
   if (params.first && (await onData(params.first)))
     return { ...reach(), finalAck: current, finalWire: wireBlock(next - 1) };
 
-  for (;;) {
-    throwIfAborted(signal);
-    const timeout = timer.timeoutMs;
-    const packet = await link.receive(timeout, signal);
-    if (packet === null) {
-      retries++;
-      waited += timeout;
-      if (retries > maxRetries) throw timeoutError(params.what, reach(), maxRetries, waited);
-      timer.backoff();
-      link.send(current);
-      sampleFrom = null;
-      continue;
+  // While the loop below waits, a full in-order block is taken the moment
+  // it arrives (and acknowledged, when it ends a window), without a promise
+  // or a wake-up of the loop. Anything else, and anything after a block
+  // whose write must be waited for, goes through the loop, which first
+  // waits for that write, so the sink still sees one block at a time.
+  let waiting = false;
+  // Set by takeAtOnce(), which the compiler cannot see through.
+  let writing = null as Promise<unknown> | null;
+  const takeAtOnce = (packet: TftpPacket): boolean => {
+    if (!waiting || writing || packet.type !== 'DATA' || packet.data.length !== blksize) return false;
+    if (blocksAhead(packet.block, next) !== 0) return false;
+    let step: boolean | Promise<boolean>;
+    try {
+      step = onData(packet);
+    } catch (error) {
+      step = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    if (packet.type === 'ERROR') throw errorFromPeer(packet, params.what);
-    if (packet.type !== 'DATA') continue;
-    let done = onData(packet);
-    if (done !== false) done = await done;
-    if (done) return { ...reach(), finalAck: current, finalWire: wireBlock(next - 1) };
+    if (step !== false) {
+      // A full block never completes the transfer: the promise is a write to wait for.
+      const pending = Promise.resolve(step).then(() => {
+        if (writing === pending) writing = null;
+      });
+      // A failed write is thrown by the loop when it next wakes.
+      pending.catch(() => {});
+      writing = pending;
+    }
+    return true;
+  };
+  link.intercept?.(takeAtOnce);
+  try {
+    for (;;) {
+      throwIfAborted(signal);
+      const timeout = timer.timeoutMs;
+      waiting = true;
+      const packet = await link.receive(timeout, signal).finally(() => {
+        waiting = false;
+      });
+      if (writing) await writing;
+      if (packet === null) {
+        retries++;
+        waited += timeout;
+        if (retries > maxRetries) throw timeoutError(params.what, reach(), maxRetries, waited);
+        timer.backoff();
+        link.send(current);
+        sampleFrom = null;
+        continue;
+      }
+      if (packet.type === 'ERROR') throw errorFromPeer(packet, params.what);
+      if (packet.type !== 'DATA') continue;
+      let done = onData(packet);
+      if (done !== false) done = await done;
+      if (done) return { ...reach(), finalAck: current, finalWire: wireBlock(next - 1) };
+    }
+  } finally {
+    link.intercept?.(null);
   }
 }
 

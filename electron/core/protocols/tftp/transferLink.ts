@@ -15,6 +15,15 @@ export interface PacketLink {
    * passes first. Rejects with CANCELED when `signal` fires.
    */
   receive(timeoutMs: number, signal?: AbortSignal): Promise<TftpPacket | null>;
+  /**
+   * Optional: lets `take` see each packet the moment it arrives, before
+   * any wait does, so the common packet costs no promise. A packet it takes
+   * (returns true) never reaches receive(), and counts as a sign of life:
+   * a pending wait's timeout starts over. null stops it. A link without
+   * this delivers every packet through receive(); one with it must never
+   * call `take` from inside send().
+   */
+  intercept?(take: ((packet: TftpPacket) => boolean) | null): void;
 }
 
 /** What the sender and the receiver share. */

@@ -75,6 +75,9 @@ export class TransferSocket implements PacketLink {
   private expectedAddress: string | null = null;
   private readonly queue: TftpPacket[] = [];
   private waiter: Waiter | null = null;
+  private interceptor: ((packet: TftpPacket) => boolean) | null = null;
+  /** The timeout of the pending wait, to start it over when an intercepted packet shows the peer is alive. */
+  private waitMs = 0;
   private failure: FerryError | null = null;
   private closed = false;
   private closing = false;
@@ -179,7 +182,8 @@ export class TransferSocket implements PacketLink {
    * for were answered) it sleeps again until the current deadline.
    */
   private arm(timeoutMs: number): void {
-    this.deadline = performance.now() + Math.max(1, timeoutMs);
+    this.waitMs = Math.max(1, timeoutMs);
+    this.deadline = performance.now() + this.waitMs;
     if (this.timer && this.timerDue <= this.deadline) return;
     if (this.timer) clearTimeout(this.timer);
     this.startTimer();
@@ -199,6 +203,10 @@ export class TransferSocket implements PacketLink {
     if (this.deadline - performance.now() >= 1) this.startTimer();
     else this.settle((waiter) => waiter.resolve(null));
   };
+
+  intercept(take: ((packet: TftpPacket) => boolean) | null): void {
+    this.interceptor = take;
+  }
 
   /** Listens for the abort of the transfer's signal (the same one for every wait), once. */
   private watch(signal: AbortSignal | undefined): void {
@@ -270,6 +278,11 @@ export class TransferSocket implements PacketLink {
       this.onNotice(
         `Ignored a malformed packet from the peer: ${error instanceof Error ? error.message : String(error)}`,
       );
+      return;
+    }
+    if (this.interceptor?.(packet)) {
+      // Taken at once; the wait in progress (if any) starts over, as if it had been answered.
+      if (this.waiter) this.deadline = performance.now() + this.waitMs;
       return;
     }
     const waiter = this.waiter;

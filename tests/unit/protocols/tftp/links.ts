@@ -89,6 +89,9 @@ export class MemoryLink implements PacketLink {
   private held: Buffer | null = null;
   private readonly inbox: TftpPacket[] = [];
   private waiter: ((packet: TftpPacket | null) => void) | null = null;
+  private interceptor: ((packet: TftpPacket) => boolean) | null = null;
+  /** Starts the pending wait's timeout over. */
+  private restartWait: (() => void) | null = null;
 
   connect(peer: MemoryLink, impairment: Impairment, random: () => number): void {
     this.peer = peer;
@@ -120,6 +123,10 @@ export class MemoryLink implements PacketLink {
     const decoded = decodePacket(packet);
     // Deliver on a later tick, as a network would.
     setImmediate(() => {
+      if (this.interceptor?.(decoded)) {
+        this.restartWait?.();
+        return;
+      }
       if (this.waiter) {
         const waiter = this.waiter;
         this.waiter = null;
@@ -130,26 +137,38 @@ export class MemoryLink implements PacketLink {
     });
   }
 
+  intercept(take: ((packet: TftpPacket) => boolean) | null): void {
+    this.interceptor = take;
+  }
+
   receive(timeoutMs: number, signal?: AbortSignal): Promise<TftpPacket | null> {
     const next = this.inbox.shift();
     if (next) return Promise.resolve(next);
     if (signal?.aborted) return Promise.reject(canceledError());
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        clearTimeout(timer);
+      const onTimeout = (): void => {
         this.waiter = null;
-        reject(canceledError());
-      };
-      const timer = setTimeout(() => {
-        this.waiter = null;
+        this.restartWait = null;
         signal?.removeEventListener('abort', onAbort);
         // A packet held back for reordering is released when the line goes quiet.
         this.peer?.flushHeld();
         resolve(null);
-      }, timeoutMs);
+      };
+      let timer = setTimeout(onTimeout, timeoutMs);
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        this.waiter = null;
+        this.restartWait = null;
+        reject(canceledError());
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
+      this.restartWait = () => {
+        clearTimeout(timer);
+        timer = setTimeout(onTimeout, timeoutMs);
+      };
       this.waiter = (packet) => {
         clearTimeout(timer);
+        this.restartWait = null;
         signal?.removeEventListener('abort', onAbort);
         resolve(packet);
       };

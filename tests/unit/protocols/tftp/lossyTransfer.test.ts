@@ -17,6 +17,8 @@ async function transfer(
   impairment: Impairment,
   seed: number,
   minMs = 5,
+  /** Make every this many blocks' write a wait, as a sink does when a batch goes to disk. */
+  slowWriteEvery = 0,
 ) {
   const { a, b } = lossyPair(impairment, seed);
   const timer = () => new RetransmitTimer({ initialMs: Math.max(20, minMs), minMs, maxMs: Math.max(40, minMs) });
@@ -29,6 +31,10 @@ async function transfer(
       {
         write: (data) => {
           received.push(Buffer.from(data));
+          if (slowWriteEvery > 0 && received.length % slowWriteEvery === 0) {
+            return new Promise((resolve) => setTimeout(resolve, 2));
+          }
+          return undefined;
         },
       },
       { ...common, timer: timer(), opening: encodeAck(0) },
@@ -61,6 +67,12 @@ describe('a transfer over a network that drops, duplicates and reorders', () => 
       expect(result.acksSent).toBeLessThan(blocks * 1.5);
     });
   }
+
+  it('writes every block once and in order when some writes must be waited for', async () => {
+    const impairment = { drop: 0.05, duplicate: 0.1, reorder: 0.05 };
+    const result = await transfer(content, 64, 4, impairment, 7, 20, 5);
+    expect(sha256(result.received)).toBe(sha256(content));
+  });
 
   it('survives duplication alone with no DATA resent in lock-step', async () => {
     // Long timeouts: nothing is lost, so a retransmission could only come from a stalled test machine.
