@@ -254,4 +254,28 @@ describe('connecting and transferring', () => {
     expect(await readFile(join(locked, 'index.html'), 'utf8')).toBe('<h1>hi</h1>\n');
     expect(errors).toEqual([]);
   });
+
+  it('fetches a file by name from a TFTP server, which cannot list', async () => {
+    const image = randomBytes(70_000);
+    const folder = `e2e-${randomBytes(4).toString('hex')}`;
+    await mkdir(join(servers.tftp.root, folder));
+    await writeFile(join(servers.tftp.root, folder, 'c2960.bin'), image);
+    try {
+      await page.getByRole('combobox', { name: 'Protocol' }).selectOption({ label: 'TFTP' });
+      await field('Host').fill('127.0.0.1');
+      await field('Port').fill(String(servers.tftp.port));
+      await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      await expect.poll(() => remotePane().textContent()).toContain('cannot list folders');
+
+      await remotePane().getByRole('button', { name: 'Download file…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Download file' });
+      await dialog.getByRole('textbox').fill(`${folder}/c2960.bin`);
+      await dialog.getByRole('button', { name: 'Download' }).click();
+      await expect.poll(() => row(localPane(), 'c2960.bin').isVisible()).toBe(true);
+      expect(sha256(await readFile(join(local, 'c2960.bin')))).toBe(sha256(image));
+      expect(errors).toEqual([]);
+    } finally {
+      await rm(join(servers.tftp.root, folder), { recursive: true, force: true });
+    }
+  });
 });

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { isFolderLike } from '../../../shared/entries';
+import { NameDialog } from '../prompts/NameDialog';
 import { VerifyChecksumDialog } from '../prompts/VerifyChecksumDialog';
-import { queueFromPanes } from '../queue/queueFromPanes';
+import { namedDownloadProblem, queueFromPanes, queueNamedDownload } from '../queue/queueFromPanes';
 import { useRemotePane } from '../stores/remotePane';
 import { useSession } from '../stores/session';
 import { Pane } from './Pane';
@@ -14,13 +15,8 @@ import { Pane } from './Pane';
 export function RemotePane() {
   const site = useSession((state) => state.site);
   const [verifying, setVerifying] = useState<string | null>(null);
-
-  // A new site starts in its login folder; a disconnect empties the pane.
-  useEffect(() => {
-    const pane = useRemotePane.getState();
-    pane.reset();
-    if (site?.capabilities.list) void pane.load(site.initialFolder);
-  }, [site]);
+  const [naming, setNaming] = useState(false);
+  const canList = site?.capabilities.list ?? true;
 
   const idleText =
     site === null
@@ -42,6 +38,13 @@ export function RemotePane() {
         onTransfer={(names) => void queueFromPanes('download', names)}
         onReceive={(names) => void queueFromPanes('upload', names)}
         renderActions={(selected) => {
+          if (!canList) {
+            return (
+              <button type="button" onClick={() => setNaming(true)} title="TFTP cannot list: name the file to fetch">
+                Download file…
+              </button>
+            );
+          }
           const file = selected.length === 1 && selected[0] && !isFolderLike(selected[0]) ? selected[0] : null;
           return (
             <button
@@ -55,6 +58,20 @@ export function RemotePane() {
           );
         }}
       />
+      {naming && (
+        <NameDialog
+          title="Download file"
+          fieldLabel="File name on the server"
+          initial=""
+          confirmLabel="Download"
+          problemOf={namedDownloadProblem}
+          onCancel={() => setNaming(false)}
+          onConfirm={(name) => {
+            setNaming(false);
+            void queueNamedDownload(name);
+          }}
+        />
+      )}
       {verifying !== null && (
         <VerifyChecksumDialog
           name={verifying}

@@ -10,12 +10,14 @@ export interface NameDialogProps {
   confirmLabel: string;
   onConfirm: (name: string) => void;
   onCancel: () => void;
+  /** Why a typed name is refused, or null; by default anything that is not one safe name. */
+  problemOf?: (name: string) => string | null;
 }
 
-/** Asks for one file or folder name and refuses names that are really paths. */
+/** Asks for one file or folder name and refuses names that are really paths (unless told otherwise). */
 export function NameDialog(props: NameDialogProps) {
   const [name, setName] = useState(props.initial);
-  const problem = name === '' ? null : unsafeNameReason(name);
+  const problem = name === '' ? null : (props.problemOf ?? unsafeNameReason)(name);
   const canSubmit = name !== '' && problem === null && name !== props.initial;
 
   return (

@@ -1,6 +1,6 @@
 import { isFolderLike, type FileEntry } from '../../../shared/entries';
 import { joinPath, unsafeNameReason, windowsNameProblem } from '../../../shared/names';
-import { joinRemote } from '../../../shared/remotePath';
+import { joinRemote, remoteBaseName } from '../../../shared/remotePath';
 import type { Direction, NewTransfer } from '../../../shared/transfers';
 import { useLocalPane } from '../stores/localPane';
 import { useRemotePane } from '../stores/remotePane';
@@ -36,8 +36,9 @@ export async function queueFromPanes(
   }
   const remoteFolder = remote?.path ?? site.initialFolder;
   const [sourceEntries, targetEntries] =
-    direction === 'upload' ? [local.entries, remote?.entries ?? []] : [remote?.entries ?? [], local.entries];
-  const targetByName = new Map(targetEntries.map((entry) => [entry.name, entry]));
+    direction === 'upload' ? [local.entries, remote?.entries] : [remote?.entries ?? [], local.entries];
+  // Without a listing of the target (TFTP), nothing is known about what is there.
+  const targetByName = targetEntries && new Map(targetEntries.map((entry) => [entry.name, entry]));
   const byName = new Map(sourceEntries.map((entry) => [entry.name, entry]));
 
   const items: NewTransfer[] = [];
@@ -50,7 +51,7 @@ export async function queueFromPanes(
       refused.push(`"${name}": ${problem}`);
       continue;
     }
-    const item = transferOf(entry, targetByName.get(name), {
+    const item = transferOf(entry, targetByName ? (targetByName.get(name) ?? null) : undefined, {
       site: site.site,
       direction,
       localPath: joinPath(local.path, name, local.separator),
@@ -63,9 +64,10 @@ export async function queueFromPanes(
   if (items.length > 0) await transfers.add(items);
 }
 
+/** `existing`: the entry at the target, null when the target folder lacks it, undefined when unknown. */
 function transferOf(
   source: FileEntry,
-  existing: FileEntry | undefined,
+  existing: FileEntry | null | undefined,
   where: Pick<NewTransfer, 'site' | 'direction' | 'localPath' | 'remotePath'>,
 ): NewTransfer {
   if (isFolderLike(source)) return { ...where, kind: 'folder' };
@@ -74,9 +76,39 @@ function transferOf(
     kind: 'file',
     size: source.size,
     listedSource: { size: source.size, modified: source.modified },
-    // A folder in the way is left for the queue to look at and report.
-    ...(existing !== undefined && isFolderLike(existing)
+    // Unknown, or a folder in the way: left for the queue to look at and report.
+    ...(existing === undefined || (existing !== null && isFolderLike(existing))
       ? {}
-      : { listedDestination: existing === undefined ? null : { size: existing.size, modified: existing.modified } }),
+      : { listedDestination: existing === null ? null : { size: existing.size, modified: existing.modified } }),
   };
+}
+
+/** Why a file name typed for a TFTP download is refused: it may hold folders, but its last part lands locally. */
+export function namedDownloadProblem(remoteName: string): string | null {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(remoteName)) return 'the name contains a control character';
+  return nameProblem(remoteBaseName(remoteName.trim()), 'download');
+}
+
+/**
+ * Queues the download of a file named by the user, for servers that cannot
+ * list (TFTP): `images/ios.bin` lands as `ios.bin` in the local folder.
+ */
+export async function queueNamedDownload(remoteName: string): Promise<void> {
+  const site = useSession.getState().site;
+  const local = useLocalPane.getState().listing;
+  const transfers = useTransfers.getState();
+  if (site === null || local === null) return transfers.setError('Connect and open a local folder first.');
+  const name = remoteBaseName(remoteName.trim());
+  const problem = namedDownloadProblem(remoteName);
+  if (problem !== null) return transfers.setError(`Cannot download "${remoteName}": ${problem}`);
+  await transfers.add([
+    {
+      site: site.site,
+      direction: 'download',
+      kind: 'file',
+      remotePath: joinRemote(site.initialFolder, remoteName.trim()),
+      localPath: joinPath(local.path, name, local.separator),
+    },
+  ]);
 }

@@ -108,6 +108,9 @@ export function createPaneStore(source: PaneSource) {
       },
 
       async refresh() {
+        // A listing on its way is newer than the one shown; reloading the
+        // shown folder now would send the user back from where they went.
+        if (get().loading) return;
         const path = get().listing?.path;
         if (path) await get().load(path);
       },

@@ -27,3 +27,13 @@ export const useRemotePane = createPaneStore({
   rename: (folder, from, to) => ferry.remote.rename(connectedSite(), folder, from, to),
   remove: (folder, names) => ferry.remote.delete(connectedSite(), folder, names),
 });
+
+// A new site starts in its login folder; a disconnect empties the pane. This
+// runs as the session changes, before the window renders the pane enabled,
+// so a path typed at once is never overtaken by the login folder's listing.
+useSession.subscribe((state, previous) => {
+  if (state.site === previous.site) return;
+  const pane = useRemotePane.getState();
+  pane.reset();
+  if (state.site?.capabilities.list) void pane.load(state.site.initialFolder);
+});
