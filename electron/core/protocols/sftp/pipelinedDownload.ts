@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { SFTPWrapper } from 'ssh2';
-import { detectOversizedReads } from './ssh2ReadGuard.js';
+import { readRange } from './ssh2ReadReplies.js';
 import { OPEN_MODE } from './ssh2Runtime.js';
 import { FerryError } from '../../../../shared/errors.js';
 import { canceledError } from '../../remote/streams.js';
@@ -14,16 +14,12 @@ interface Range {
   length: number;
 }
 
-interface ReadRequest extends Range {
-  buffer: Buffer;
-}
-
 /**
  * Downloads `path` from `startOffset` into `destination` with many READ
  * requests in flight, the way OpenSSH's sftp does:
  *
- * - requests go out in file order, up to `requestsInFlight` at once, each
- *   into its own buffer; replies are put back in order by offset, so a
+ * - requests go out in file order, up to `requestsInFlight` at once;
+ *   each reply's bytes are kept as ssh2 received them (no copy); replies are put back in order by offset, so a
  *   short read (fewer bytes than asked, legal in SFTP) just re-asks for the
  *   rest, and replies in any order still give the right file;
  * - finished chunks are handed to `destination` in runs, corked, so a
@@ -69,7 +65,7 @@ export async function pipelinedDownload(
   const again: Range[] = [];
   const ready = new Map<number, Buffer>();
   let readyBytes = 0;
-  const inFlight = new Map<number, ReadRequest>();
+  const inFlight = new Map<number, Range>();
   let inFlightBytes = 0;
   let nextSequence = 0;
   let failure = null as Error | null;
@@ -190,17 +186,14 @@ export async function pipelinedDownload(
 
     const send = (range: Range): void => {
       const sequence = nextSequence++;
-      // One spare byte, so a reply longer than asked is caught (see detectOversizedReads).
-      const request: ReadRequest = { ...range, buffer: Buffer.allocUnsafe(range.length + 1) };
-      inFlight.set(sequence, request);
+      inFlight.set(sequence, range);
       inFlightBytes += range.length;
-      sftp.read(handle, request.buffer, 0, range.length, range.offset, (error, bytesRead) => {
-        onReply(sequence, request, error, bytesRead);
+      readRange(sftp, handle, range.offset, range.length, (error, data) => {
+        onReply(sequence, range, error, data);
       });
-      detectOversizedReads(sftp, request.buffer, range.length);
     };
 
-    const onReply = (sequence: number, request: ReadRequest, error: Error | undefined, bytesRead: number): void => {
+    const onReply = (sequence: number, request: Range, error: Error | undefined, data: Buffer): void => {
       lastActivity = Date.now();
       const oldest = inFlight.keys().next().value;
       inFlight.delete(sequence);
@@ -230,14 +223,14 @@ export async function pipelinedDownload(
         } else {
           failure ??= fromSftpError(error, 'read', path, hooks.isSessionLost());
         }
-      } else if (bytesRead === 0) {
-        // ssh2 reports an EOF status as a read of zero bytes.
+      } else if (data.length === 0) {
+        // An EOF status comes as a read of zero bytes.
         endOfFile = Math.min(endOfFile, request.offset);
       } else {
-        ready.set(request.offset, request.buffer.subarray(0, bytesRead));
-        readyBytes += bytesRead;
-        if (bytesRead < request.length) {
-          again.unshift({ offset: request.offset + bytesRead, length: request.length - bytesRead });
+        ready.set(request.offset, data);
+        readyBytes += data.length;
+        if (data.length < request.length) {
+          again.unshift({ offset: request.offset + data.length, length: request.length - data.length });
         }
       }
       pump();

@@ -1,0 +1,126 @@
+import { createRequire } from 'node:module';
+import type { SFTPWrapper } from 'ssh2';
+import { describe, expect, it } from 'vitest';
+import { readRange } from '../../../../electron/core/protocols/sftp/ssh2ReadReplies.js';
+
+// ssh2's own SFTP class, fed packets by hand: the test exercises the private
+// request table readRange relies on, as the installed ssh2 really has it.
+const { SFTP } = createRequire(import.meta.url)('ssh2/lib/protocol/SFTP.js') as {
+  SFTP: new (client: unknown, chanInfo: unknown, config: unknown) => SFTPWrapper & { push(data: Buffer): void };
+};
+
+const SSH_FXP_STATUS = 101;
+const SSH_FXP_DATA = 103;
+
+/** An SFTP client channel whose outgoing packets are recorded and whose incoming ones the test supplies. */
+function channel() {
+  const sent: Buffer[] = [];
+  const client = {
+    _protocol: {
+      _remoteIdentRaw: 'SSH-2.0-OpenSSH_9.2',
+      channelData: (_id: number, data: Buffer) => sent.push(Buffer.from(data)),
+    },
+  };
+  const sftp = new SFTP(
+    client,
+    {
+      type: 'sftp',
+      incoming: { id: 0, window: 2 ** 21, packetSize: 32768, state: 'open' },
+      outgoing: { id: 0, window: 2 ** 30, packetSize: 32768, state: 'open' },
+    },
+    {},
+  );
+  // The server's VERSION packet (version 3, no extensions) opens the session.
+  sftp.push(Buffer.from([0, 0, 0, 5, 2, 0, 0, 0, 3]));
+  /** The request id of the last packet sent. */
+  const lastId = (): number => {
+    const packet = sent.at(-1);
+    if (packet === undefined) throw new Error('nothing sent');
+    return packet.readUInt32BE(5);
+  };
+  return { sftp, lastId };
+}
+
+function dataReply(id: number, data: Buffer): Buffer {
+  const packet = Buffer.alloc(13 + data.length);
+  packet.writeUInt32BE(9 + data.length, 0);
+  packet[4] = SSH_FXP_DATA;
+  packet.writeUInt32BE(id, 5);
+  packet.writeUInt32BE(data.length, 9);
+  data.copy(packet, 13);
+  return packet;
+}
+
+function statusReply(id: number, code: number): Buffer {
+  const message = Buffer.from('status');
+  const packet = Buffer.alloc(21 + message.length);
+  packet.writeUInt32BE(17 + message.length, 0);
+  packet[4] = SSH_FXP_STATUS;
+  packet.writeUInt32BE(id, 5);
+  packet.writeUInt32BE(code, 9);
+  packet.writeUInt32BE(message.length, 13);
+  message.copy(packet, 17);
+  return packet;
+}
+
+const handle = Buffer.from('h1');
+
+describe('readRange', () => {
+  it('hands over the bytes of a reply as a view of the packet, without copying them', () => {
+    const { sftp, lastId } = channel();
+    const replies: [Error | undefined, Buffer][] = [];
+    readRange(sftp, handle, 4096, 8, (error, data) => replies.push([error, data]));
+    const packet = dataReply(lastId(), Buffer.from('abcdefgh'));
+    sftp.push(packet);
+    expect(replies).toHaveLength(1);
+    const [error, data] = replies[0] ?? [];
+    expect(error).toBeUndefined();
+    expect(data?.toString()).toBe('abcdefgh');
+    expect(data?.buffer).toBe(packet.buffer);
+  });
+
+  it('passes on short reads, answers EOF with no bytes, and reports other statuses as errors', () => {
+    const { sftp, lastId } = channel();
+    const replies: [Error | undefined, Buffer][] = [];
+    readRange(sftp, handle, 0, 8, (error, data) => replies.push([error, data]));
+    sftp.push(dataReply(lastId(), Buffer.from('abc')));
+    readRange(sftp, handle, 3, 8, (error, data) => replies.push([error, data]));
+    sftp.push(statusReply(lastId(), 1 /* EOF */));
+    readRange(sftp, handle, 3, 8, (error, data) => replies.push([error, data]));
+    sftp.push(statusReply(lastId(), 3 /* PERMISSION_DENIED */));
+    expect(replies.map(([error, data]) => [error?.message, data.toString()])).toEqual([
+      [undefined, 'abc'],
+      [undefined, ''],
+      ['status', ''],
+    ]);
+    expect((replies[2]?.[0] as Error & { code?: number }).code).toBe(3);
+  });
+
+  it('refuses a reply longer than asked', () => {
+    const { sftp, lastId } = channel();
+    const replies: (Error | undefined)[] = [];
+    readRange(sftp, handle, 0, 4, (error) => replies.push(error));
+    sftp.push(dataReply(lastId(), Buffer.from('abcdefgh')));
+    expect(replies[0]?.message).toContain('more data than requested');
+  });
+
+  it('still works, copying, when ssh2 keeps its requests differently', () => {
+    const { sftp, lastId } = channel();
+    // A future ssh2 whose request entries have another shape.
+    const internals = sftp as unknown as { read: SFTPWrapper['read']; _requests: Record<number, { len?: number }> };
+    const read = internals.read.bind(sftp);
+    internals.read = (...args: Parameters<SFTPWrapper['read']>) => {
+      read(...args);
+      const entry = internals._requests[lastId()];
+      if (entry) delete entry.len;
+    };
+    const replies: Buffer[] = [];
+    readRange(sftp, handle, 0, 8, (_error, data) => replies.push(data));
+    const first = lastId();
+    readRange(sftp, handle, 8, 8, (_error, data) => replies.push(data));
+    // Both requests share ssh2's buffer; each reply must be copied out before the next arrives.
+    sftp.push(dataReply(first, Buffer.from('12345678')));
+    sftp.push(dataReply(lastId(), Buffer.from('abcdefgh')));
+    expect(replies.map(String)).toEqual(['12345678', 'abcdefgh']);
+  });
+});
