@@ -175,38 +175,51 @@ export async function pipelinedUpload(
     }
   };
 
-  const sendWhenFree = async (request: WriteRequest): Promise<void> => {
-    await waitUntil(() => stopped() || resend.length > 0 || inFlight.size < limit);
-    if (resend.length > 0 && !concurrencyRetryUsed) await recover();
-    if (stopped()) return;
-    await waitUntil(() => stopped() || inFlight.size < limit);
-    if (!stopped()) send(request);
-  };
+  /** A failed piece waits for the one recovery on a fresh handle; nothing new goes out before it. */
+  const recoveryDue = (): boolean => resend.length > 0 && !concurrencyRetryUsed;
 
   let offset = startOffset;
   const pending: Buffer[] = [];
   let pendingBytes = 0;
+  /**
+   * Sends as many pieces as there are free request slots, in one socket
+   * write (ssh2 writes every SSH packet on its own otherwise, two or three
+   * per piece). Only whole pieces unless `final`, when the tail goes too.
+   */
+  const sendPieces = (final: boolean): void => {
+    settings.batch(() => {
+      while (!stopped() && !recoveryDue() && inFlight.size < limit) {
+        const size = Math.min(requestSize, pendingBytes);
+        if (size === 0 || (size < requestSize && !final)) break;
+        const data = takeBytes(pending, size);
+        pendingBytes -= data.length;
+        send({ offset, data });
+        offset += data.length;
+      }
+    });
+  };
+  /** Sends what is buffered (all of it when `final`), waiting for free slots and recovering failed pieces first. */
+  const sendBuffered = async (final: boolean): Promise<void> => {
+    sendPieces(final);
+    while (!stopped() && (pendingBytes >= requestSize || (final && pendingBytes > 0))) {
+      await waitUntil(() => stopped() || recoveryDue() || inFlight.size < limit);
+      if (recoveryDue()) await recover();
+      sendPieces(final);
+    }
+  };
+
   try {
     try {
       for await (const chunk of source as AsyncIterable<Buffer>) {
         pending.push(chunk);
         pendingBytes += chunk.length;
-        while (pendingBytes >= requestSize && !stopped()) {
-          const data = takeBytes(pending, requestSize);
-          pendingBytes -= data.length;
-          await sendWhenFree({ offset, data });
-          offset += data.length;
-        }
+        await sendBuffered(false);
         if (stopped()) break;
       }
     } catch (error) {
       failure ??= fromNodeError(error, 'read', 'the upload source');
     }
-    if (!stopped() && pendingBytes > 0) {
-      const data = takeBytes(pending, pendingBytes);
-      await sendWhenFree({ offset, data });
-      offset += data.length;
-    }
+    await sendBuffered(true);
     await waitUntil(() => inFlight.size === 0);
     if (resend.length > 0 && !concurrencyRetryUsed && !stopped()) await recover();
     if (resend.length > 0) {

@@ -23,7 +23,7 @@ import { pipelinedUpload } from './pipelinedUpload.js';
 import { readDirectory } from './readDirectory.js';
 import { HASH_COMMANDS, runRemoteHash } from './remoteHashCommand.js';
 import { readServerInfo, type SftpServerInfo } from './serverLimits.js';
-import { socketBatcher, type SendBatcher } from './socketBatching.js';
+import { batchWritesPerReceivedChunk, socketBatcher, type SendBatcher } from './socketBatching.js';
 import { fileEntryFromAttributes, isPlainName, type ServerAttributes } from './sftpEntries.js';
 import { fromSftpError, SFTP_STATUS, sftpStatusOf } from './sftpErrors.js';
 import { statusRequest } from './sftpHandles.js';
@@ -84,6 +84,7 @@ export class SftpFileSystem implements RemoteFileSystem {
     this.library = ssh.library;
     this.sftp = ssh.sftp;
     this.batch = socketBatcher(ssh.library.client);
+    batchWritesPerReceivedChunk(ssh.library.client);
     this.server = readServerInfo(ssh.sftp);
     this.requestTimeout = options.requestTimeout ?? SSH_DEFAULTS.requestTimeout;
     const wanted = Math.max(1024, options.requestSize ?? DEFAULT_REQUEST_SIZE);
