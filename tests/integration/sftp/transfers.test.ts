@@ -162,6 +162,28 @@ describe('SFTP transfers', () => {
     expect((await remote.list(folder)).some((entry) => entry.name === 'cancel-down.bin')).toBe(true);
   });
 
+  it('asks the server to flush an upload to disk only when told to', async () => {
+    const upload = async (fsyncUploads: boolean | undefined): Promise<string[]> => {
+      const lines: string[] = [];
+      const session = await openSession({
+        sftp: fsyncUploads === undefined ? {} : { fsyncUploads },
+        connect: { log: (_kind, text) => lines.push(text) },
+      });
+      try {
+        const target = join(folder, uniqueName('flushed'));
+        expect(await session.upload(Readable.from([data]), target)).toBe(data.length);
+        expect(sha256(await readFile(target))).toBe(sha256(data));
+      } finally {
+        await session.close();
+      }
+      return lines;
+    };
+    const flushed = (lines: string[]): boolean => lines.some((line) => line.includes('(flushed to disk)'));
+    expect(flushed(await upload(true))).toBe(true);
+    expect(flushed(await upload(undefined))).toBe(false);
+    expect(flushed(await upload(false))).toBe(false);
+  });
+
   it('cancels an upload mid-way, then the same session works', async () => {
     const big = randomBytes(32 * 1024 * 1024);
     const controller = new AbortController();

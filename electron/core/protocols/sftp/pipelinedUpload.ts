@@ -56,7 +56,7 @@ function takeBytes(chunks: Buffer[], size: number): Buffer {
  * failure under load can be re-sent on a fresh handle with one request in
  * flight. At `startOffset` > 0 the file is cut there first: what follows
  * is replaced, never left behind. Before the final CLOSE the server is
- * asked to fsync where it offers that. Resolves with the bytes sent.
+ * asked to fsync when `finishing.fsync` says so. Resolves with the bytes sent.
  */
 export async function pipelinedUpload(
   sftp: SFTPWrapper,
@@ -155,12 +155,43 @@ export async function pipelinedUpload(
     });
   };
 
+  /**
+   * FSYNC (when asked) and CLOSE for `opened`, sent back to back; the
+   * server handles one handle's requests in order, so the flush still
+   * covers every WRITE before it. Rejects with the first failure; the
+   * CLOSE reply is where some servers report a write that failed late.
+   */
+  const flushAndClose = (opened: Buffer): Promise<void> => {
+    let flushed: Promise<void> = Promise.resolve();
+    let closed: Promise<void> = Promise.resolve();
+    settings.batch(() => {
+      if (finishing.fsync) {
+        flushed = statusRequest((done) => sftp.ext_openssh_fsync(opened, (error) => done(error))).catch(
+          (error: unknown) => {
+            throw fromSftpError(error, 'flush to disk', path, hooks.isSessionLost());
+          },
+        );
+      }
+      closed = closeHandle(sftp, opened, requestTimeoutMs, hooks.isSessionLost).catch((error: unknown) => {
+        throw fromSftpError(error, 'finish writing', path, hooks.isSessionLost());
+      });
+    });
+    return Promise.all([flushed, closed]).then(() => undefined);
+  };
+  /** The handle whose FSYNC and CLOSE already went out, if any, and their outcome. */
+  let closing: { handle: Buffer; done: Promise<void> } | null = null;
+  /** Closes a handle we give up on, unless its CLOSE is already on the way (a second one could hit a reused handle). */
+  const release = async (opened: Buffer): Promise<void> => {
+    if (closing?.handle === opened) await closing.done.catch(() => undefined);
+    else await closeHandle(sftp, opened, requestTimeoutMs, hooks.isSessionLost).catch(() => undefined);
+  };
+
   /** After a bad-handle failure: drain, open afresh, re-send the failed pieces one at a time. */
   const recover = async (): Promise<void> => {
     await waitUntil(() => inFlight.size === 0);
     concurrencyRetryUsed = true;
     if (stopped()) return;
-    await closeHandle(sftp, handle, requestTimeoutMs, hooks.isSessionLost).catch(() => undefined);
+    await release(handle);
     try {
       handle = await openHandle(sftp, path, OPEN_MODE.WRITE);
     } catch (error) {
@@ -220,8 +251,17 @@ export async function pipelinedUpload(
       failure ??= fromNodeError(error, 'read', 'the upload source');
     }
     await sendBuffered(true);
+    if (!stopped() && limit > 1 && !recoveryDue()) {
+      // A server that has shown no trouble with concurrency gets FSYNC and
+      // CLOSE right behind the last WRITE instead of a round trip later:
+      // for a small file that is most of the time it takes.
+      const done = flushAndClose(handle);
+      // Awaited below; until then a failure must not count as unhandled.
+      done.catch(() => undefined);
+      closing = { handle, done };
+    }
     await waitUntil(() => inFlight.size === 0);
-    if (resend.length > 0 && !concurrencyRetryUsed && !stopped()) await recover();
+    if (recoveryDue() && !stopped()) await recover();
     if (resend.length > 0) {
       failure ??= new FerryError('PROTOCOL', `The server kept failing WRITE requests for "${path}"`, {
         retryable: true,
@@ -229,22 +269,14 @@ export async function pipelinedUpload(
     }
     if (hooks.signal?.aborted) failure ??= canceledError();
     if (failure) throw failure;
-    if (finishing.fsync) {
-      const opened = handle;
-      await statusRequest((done) => sftp.ext_openssh_fsync(opened, (error) => done(error))).catch((error: unknown) => {
-        throw fromSftpError(error, 'flush to disk', path, hooks.isSessionLost());
-      });
-    }
+    if (closing?.handle === handle) await closing.done;
+    else await flushAndClose(handle);
   } catch (error) {
-    await closeHandle(sftp, handle, requestTimeoutMs, hooks.isSessionLost).catch(() => undefined);
+    await release(handle);
     throw error;
   } finally {
     clearInterval(watchdog);
     hooks.signal?.removeEventListener('abort', onAbort);
   }
-  // The CLOSE reply is where some servers report a write that failed late.
-  await closeHandle(sftp, handle, requestTimeoutMs, hooks.isSessionLost).catch((error: unknown) => {
-    throw fromSftpError(error, 'finish writing', path, hooks.isSessionLost());
-  });
   return offset - startOffset;
 }
