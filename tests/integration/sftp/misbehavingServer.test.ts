@@ -142,6 +142,21 @@ describe('SFTP against a misbehaving server', () => {
     expect(sha256(server.files.get('/up.bin') ?? Buffer.alloc(0))).toBe(sha256(content));
   });
 
+  it('learns where a file ends from a short READ at the size FSTAT gave, without asking past it', async () => {
+    // Well under any server's limit, so every request asks exactly this much.
+    const requestSize = 16 * 1024;
+    const { server, remote } = await connect({}, { requestSize });
+    const small = randomBytes(1000);
+    server.files.set('/small.bin', small);
+    server.files.set('/f.bin', content);
+    expect(sha256(await download(remote, '/small.bin'))).toBe(sha256(small));
+    expect(server.requests).toBe(1);
+    server.resetCounters();
+    expect(sha256(await download(remote, '/f.bin'))).toBe(sha256(content));
+    // One READ per request's worth of the file, and no probe past the end.
+    expect(server.requests).toBe(Math.ceil(content.length / requestSize));
+  });
+
   it('keeps many requests in flight against a well-behaved server', async () => {
     const { server, remote } = await connect({}, { requestsInFlight: 16 });
     server.files.set('/f.bin', content);

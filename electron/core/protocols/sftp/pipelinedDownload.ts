@@ -25,9 +25,11 @@ interface Range {
  * - finished chunks are handed to `destination` in runs, corked, so a
  *   file stream writes them with one writev; when it pushes back, reads
  *   stay in flight until twice the window is buffered, then wait;
- * - EOF is learned from the server (the size from FSTAT only stops us
- *   from asking far past it), so a file that grows or shrinks meanwhile
- *   still ends cleanly;
+ * - EOF is learned from the server: an EOF status, or a READ that comes
+ *   back short exactly where FSTAT said the file ends (the server said so
+ *   twice, and a small file needs no extra round trip to learn it). The
+ *   size only stops us from asking far past it, so a file that grows or
+ *   shrinks meanwhile still ends cleanly;
  * - cancel, a failure or a lost session stop new requests, wait for the
  *   outstanding replies (or the session's end), close the handle, and
  *   reject: the session stays usable after a cancel or a refused read;
@@ -51,11 +53,11 @@ export async function pipelinedDownload(
   } catch (error) {
     throw fromSftpError(error, 'open', path, hooks.isSessionLost());
   }
-  // The size only bounds how far ahead we ask; EOF itself comes from the server.
-  const sizeHint = await fstatHandle(sftp, handle).then(
-    (stats) => (typeof stats.size === 'number' ? stats.size : Infinity),
-    () => Infinity,
-  );
+  // The size from FSTAT only bounds how far ahead we ask; EOF itself comes
+  // from the server. FSTAT goes out with the first READ, not a round trip
+  // before it, and until it answers that READ is the only one.
+  let sizeHint = Infinity;
+  let sizeKnown = false;
   const { requestSize, requestTimeoutMs } = settings;
   let limit = Math.max(1, settings.requestsInFlight);
 
@@ -176,8 +178,9 @@ export async function pipelinedDownload(
       }
       if (nextOffset >= endOfFile) return null;
       if (nextOffset >= sizeHint) {
-        // Past the size FSTAT gave: one probe at a time until EOF answers.
-        for (const request of inFlight.values()) if (request.offset >= sizeHint) return null;
+        // Past the size FSTAT gave: one probe at a time until EOF answers,
+        // and none while a request reaching that size may still say EOF.
+        for (const request of inFlight.values()) if (request.offset + request.length >= sizeHint) return null;
       }
       const range = { offset: nextOffset, length: requestSize };
       nextOffset += requestSize;
@@ -229,10 +232,18 @@ export async function pipelinedDownload(
       } else {
         ready.set(request.offset, data);
         readyBytes += data.length;
+        const end = request.offset + data.length;
         if (data.length < request.length) {
-          again.unshift({ offset: request.offset + data.length, length: request.length - data.length });
+          if (end === sizeHint) endOfFile = Math.min(endOfFile, end);
+          else again.unshift({ offset: end, length: request.length - data.length });
         }
       }
+      pump();
+    };
+
+    const learnSize = (size: number): void => {
+      sizeHint = size;
+      sizeKnown = true;
       pump();
     };
 
@@ -273,7 +284,8 @@ export async function pipelinedDownload(
       // one request may always go out: it may be the one that fills the gap
       // everything buffered is waiting behind.
       const window = limit * requestSize * 2;
-      const room = (): boolean => inFlight.size < limit && (inFlight.size === 0 || readyBytes + inFlightBytes < window);
+      const room = (): boolean =>
+        inFlight.size < limit && (inFlight.size === 0 || (sizeKnown && readyBytes + inFlightBytes < window));
       // Refill in bursts (one socket write each) rather than one request per reply.
       if (inFlight.size === 0 || limit - inFlight.size >= Math.min(settings.refillAtLeast, limit)) {
         settings.batch(() => {
@@ -292,6 +304,12 @@ export async function pipelinedDownload(
       finish(null);
     };
 
-    pump();
+    settings.batch(() => {
+      fstatHandle(sftp, handle).then(
+        (stats) => learnSize(typeof stats.size === 'number' ? stats.size : Infinity),
+        () => learnSize(Infinity),
+      );
+      pump();
+    });
   });
 }
