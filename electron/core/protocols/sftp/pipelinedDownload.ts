@@ -123,24 +123,21 @@ export async function pipelinedDownload(
     const finish = (error: Error | null): void => {
       if (settled) return;
       cleanUp();
-      // Close before settling, so the next request on this session never
-      // races with replies still owed to this transfer; and let our writes
-      // land first, so a caller that destroys the destination on failure
-      // never has a write of ours still in flight.
-      closeHandle(sftp, handle, requestTimeoutMs, hooks.isSessionLost)
-        .catch(() => undefined)
-        .then(
-          () =>
-            new Promise<void>((resolveWrites) => {
-              // A destination that failed answers no more write callbacks.
-              if (pendingWrites === 0 || destination.destroyed || destination.errored) resolveWrites();
-              else whenWritten = resolveWrites;
-            }),
-        )
-        .then(() => {
-          if (error) reject(error);
-          else resolve(writeOffset - startOffset);
-        }, reject);
+      // Every READ is answered by now. The CLOSE goes out before we settle,
+      // so whatever this session sends next reaches the server after it,
+      // but its reply is not waited for: a download has nothing to learn
+      // from it, and a small file would spend a round trip on it. Our
+      // writes land first, so a caller that destroys the destination on
+      // failure never has a write of ours still in flight.
+      closeHandle(sftp, handle, requestTimeoutMs, hooks.isSessionLost).catch(() => undefined);
+      new Promise<void>((resolveWrites) => {
+        // A destination that failed answers no more write callbacks.
+        if (pendingWrites === 0 || destination.destroyed || destination.errored) resolveWrites();
+        else whenWritten = resolveWrites;
+      }).then(() => {
+        if (error) reject(error);
+        else resolve(writeOffset - startOffset);
+      }, reject);
     };
 
     /** Hands every chunk that continues the file to the destination, corked into one write. */
