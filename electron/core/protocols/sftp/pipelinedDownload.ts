@@ -65,7 +65,8 @@ export async function pipelinedDownload(
   let writeOffset = startOffset;
   let endOfFile = Infinity;
   const again: Range[] = [];
-  const ready = new Map<number, Buffer>();
+  /** Replies waiting for the bytes before them, by offset: their pieces and their length. */
+  const ready = new Map<number, { pieces: readonly Buffer[]; bytes: number }>();
   let readyBytes = 0;
   const inFlight = new Map<number, Range>();
   let inFlightBytes = 0;
@@ -144,11 +145,11 @@ export async function pipelinedDownload(
     const flush = (): void => {
       if (paused) return;
       const run: Buffer[] = [];
-      for (let chunk = ready.get(writeOffset); chunk !== undefined; chunk = ready.get(writeOffset)) {
+      for (let reply = ready.get(writeOffset); reply !== undefined; reply = ready.get(writeOffset)) {
         ready.delete(writeOffset);
-        run.push(chunk);
-        readyBytes -= chunk.length;
-        writeOffset += chunk.length;
+        run.push(...reply.pieces);
+        readyBytes -= reply.bytes;
+        writeOffset += reply.bytes;
       }
       if (run.length === 0) return;
       let accepted = true;
@@ -193,7 +194,7 @@ export async function pipelinedDownload(
       });
     };
 
-    const onReply = (sequence: number, request: Range, error: Error | undefined, data: Buffer): void => {
+    const onReply = (sequence: number, request: Range, error: Error | undefined, data: readonly Buffer[]): void => {
       lastActivity = Date.now();
       const oldest = inFlight.keys().next().value;
       inFlight.delete(sequence);
@@ -227,12 +228,13 @@ export async function pipelinedDownload(
         // An EOF status comes as a read of zero bytes.
         endOfFile = Math.min(endOfFile, request.offset);
       } else {
-        ready.set(request.offset, data);
-        readyBytes += data.length;
-        const end = request.offset + data.length;
-        if (data.length < request.length) {
+        const bytes = data.reduce((sum, piece) => sum + piece.length, 0);
+        ready.set(request.offset, { pieces: data, bytes });
+        readyBytes += bytes;
+        const end = request.offset + bytes;
+        if (bytes < request.length) {
           if (end === sizeHint) endOfFile = Math.min(endOfFile, end);
-          else again.unshift({ offset: end, length: request.length - data.length });
+          else again.unshift({ offset: end, length: request.length - bytes });
         }
       }
       pump();

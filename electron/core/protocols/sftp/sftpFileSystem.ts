@@ -26,6 +26,7 @@ import { readServerInfo, type SftpServerInfo } from './serverLimits.js';
 import { batchWritesPerReceivedChunk, socketBatcher, type SendBatcher } from './socketBatching.js';
 import { fileEntryFromAttributes, isPlainName, type ServerAttributes } from './sftpEntries.js';
 import { fromSftpError, SFTP_STATUS, sftpStatusOf } from './sftpErrors.js';
+import { takeDataReplies } from './ssh2ReadReplies.js';
 import { statusRequest } from './sftpHandles.js';
 import type { PipelineHooks, PipelineSettings } from './transferSettings.js';
 
@@ -93,6 +94,8 @@ export class SftpFileSystem implements RemoteFileSystem {
       write: Math.min(wanted, this.server.maxWriteLength),
     };
     this.inFlightLimit = Math.max(1, Math.floor(options.requestsInFlight ?? DEFAULT_REQUESTS_IN_FLIGHT));
+    // First, so the window keeper installed next still sees every byte.
+    takeDataReplies(ssh.sftp);
     // Room for every READ in flight and as much again, within bounds.
     const window = Math.min(MAX_RECEIVE_WINDOW, 2 * this.inFlightLimit * this.requestSize.read);
     const widened = keepReceiveWindow(ssh.sftp, window);

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { SFTPWrapper } from 'ssh2';
 import { describe, expect, it } from 'vitest';
-import { readRange } from '../../../../electron/core/protocols/sftp/ssh2ReadReplies.js';
+import { readRange, takeDataReplies } from '../../../../electron/core/protocols/sftp/ssh2ReadReplies.js';
 
 // ssh2's own SFTP class, fed packets by hand: the test exercises the private
 // request table readRange relies on, as the installed ssh2 really has it.
@@ -68,27 +68,28 @@ const handle = Buffer.from('h1');
 describe('readRange', () => {
   it('hands over the bytes of a reply as a view of the packet, without copying them', () => {
     const { sftp, lastId } = channel();
-    const replies: [Error | undefined, Buffer][] = [];
+    const replies: [Error | undefined, readonly Buffer[]][] = [];
     readRange(sftp, handle, 4096, 8, (error, data) => replies.push([error, data]));
     const packet = dataReply(lastId(), Buffer.from('abcdefgh'));
     sftp.push(packet);
     expect(replies).toHaveLength(1);
     const [error, data] = replies[0] ?? [];
     expect(error).toBeUndefined();
-    expect(data?.toString()).toBe('abcdefgh');
-    expect(data?.buffer).toBe(packet.buffer);
+    expect(data).toHaveLength(1);
+    expect(data?.[0]?.toString()).toBe('abcdefgh');
+    expect(data?.[0]?.buffer).toBe(packet.buffer);
   });
 
   it('passes on short reads, answers EOF with no bytes, and reports other statuses as errors', () => {
     const { sftp, lastId } = channel();
-    const replies: [Error | undefined, Buffer][] = [];
+    const replies: [Error | undefined, readonly Buffer[]][] = [];
     readRange(sftp, handle, 0, 8, (error, data) => replies.push([error, data]));
     sftp.push(dataReply(lastId(), Buffer.from('abc')));
     readRange(sftp, handle, 3, 8, (error, data) => replies.push([error, data]));
     sftp.push(statusReply(lastId(), 1 /* EOF */));
     readRange(sftp, handle, 3, 8, (error, data) => replies.push([error, data]));
     sftp.push(statusReply(lastId(), 3 /* PERMISSION_DENIED */));
-    expect(replies.map(([error, data]) => [error?.message, data.toString()])).toEqual([
+    expect(replies.map(([error, data]) => [error?.message, Buffer.concat(data).toString()])).toEqual([
       [undefined, 'abc'],
       [undefined, ''],
       ['status', ''],
@@ -115,12 +116,88 @@ describe('readRange', () => {
       if (entry) delete entry.len;
     };
     const replies: Buffer[] = [];
-    readRange(sftp, handle, 0, 8, (_error, data) => replies.push(data));
+    readRange(sftp, handle, 0, 8, (_error, data) => replies.push(Buffer.concat(data)));
     const first = lastId();
-    readRange(sftp, handle, 8, 8, (_error, data) => replies.push(data));
+    readRange(sftp, handle, 8, 8, (_error, data) => replies.push(Buffer.concat(data)));
     // Both requests share ssh2's buffer; each reply must be copied out before the next arrives.
     sftp.push(dataReply(first, Buffer.from('12345678')));
     sftp.push(dataReply(lastId(), Buffer.from('abcdefgh')));
     expect(replies.map(String)).toEqual(['12345678', 'abcdefgh']);
+  });
+
+  describe('with DATA replies taken off the stream', () => {
+    it('hands over a reply spread over several chunks as views of those chunks, header split included', () => {
+      const { sftp, lastId } = channel();
+      expect(takeDataReplies(sftp)).toBe(true);
+      const replies: [Error | undefined, readonly Buffer[]][] = [];
+      readRange(sftp, handle, 0, 1000, (error, data) => replies.push([error, data]));
+      const body = Buffer.from('x'.repeat(600) + 'y'.repeat(400));
+      const packet = dataReply(lastId(), body);
+      const chunks = [packet.subarray(0, 7), packet.subarray(7, 500), packet.subarray(500)];
+      for (const chunk of chunks) sftp.push(chunk);
+      expect(replies).toHaveLength(1);
+      const [error, data = []] = replies[0] ?? [];
+      expect(error).toBeUndefined();
+      expect(Buffer.concat(data).equals(body)).toBe(true);
+      // Nothing copied: every piece lies in one of the chunks received.
+      for (const piece of data) expect(piece.buffer).toBe(packet.buffer);
+      expect(Object.keys((sftp as unknown as { _requests: object })._requests)).toHaveLength(0);
+    });
+
+    it('passes every other packet to ssh2 intact, in between and across chunks', () => {
+      const { sftp, lastId } = channel();
+      expect(takeDataReplies(sftp)).toBe(true);
+      const replies: [string | undefined, string][] = [];
+      const record = (error: Error | undefined, data: readonly Buffer[]): void => {
+        replies.push([error?.message, Buffer.concat(data).toString()]);
+      };
+      readRange(sftp, handle, 0, 8, record);
+      const first = lastId();
+      readRange(sftp, handle, 8, 8, record);
+      const second = lastId();
+      readRange(sftp, handle, 16, 8, record);
+      const third = lastId();
+      const closed: (Error | undefined | null)[] = [];
+      sftp.close(handle, (error) => closed.push(error ?? null));
+      const closeId = lastId();
+      const stream = Buffer.concat([
+        dataReply(first, Buffer.from('12345678')),
+        statusReply(second, 1 /* EOF */),
+        dataReply(third, Buffer.from('abc')),
+        statusReply(closeId, 0 /* OK */),
+      ]);
+      // One byte at a time: every header and every packet split everywhere.
+      for (let at = 0; at < stream.length; at++) sftp.push(stream.subarray(at, at + 1));
+      expect(replies).toEqual([
+        [undefined, '12345678'],
+        [undefined, ''],
+        [undefined, 'abc'],
+      ]);
+      expect(closed).toEqual([null]);
+    });
+
+    it('leaves a reply longer than asked to ssh2, which refuses it, and goes on', () => {
+      const { sftp, lastId } = channel();
+      expect(takeDataReplies(sftp)).toBe(true);
+      const replies: [string | undefined, string][] = [];
+      const record = (error: Error | undefined, data: readonly Buffer[]): void => {
+        replies.push([error?.message, Buffer.concat(data).toString()]);
+      };
+      readRange(sftp, handle, 0, 4, record);
+      sftp.push(dataReply(lastId(), Buffer.from('abcdefgh')));
+      readRange(sftp, handle, 4, 4, record);
+      sftp.push(dataReply(lastId(), Buffer.from('efgh')));
+      expect(replies[0]?.[0]).toContain('more data than requested');
+      expect(replies[1]).toEqual([undefined, 'efgh']);
+    });
+
+    it('fails READs still waiting when the channel ends', () => {
+      const { sftp } = channel();
+      expect(takeDataReplies(sftp)).toBe(true);
+      const errors: (string | undefined)[] = [];
+      readRange(sftp, handle, 0, 8, (error) => errors.push(error?.message));
+      sftp.push(null as unknown as Buffer);
+      expect(errors).toEqual(['No response from server']);
+    });
   });
 });
