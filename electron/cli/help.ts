@@ -61,7 +61,7 @@ Options:
                       passphrase may come from FERRY_PASSPHRASE. An agent in
                       SSH_AUTH_SOCK is tried first, as ssh does
       --requests N    SFTP: read/write requests in flight per transfer
-                      (default 64; 1 for servers that mishandle more)
+                      (default 32; 1 for servers that mishandle more)
       --ciphers LIST  SFTP: ciphers to offer, most preferred first, as
                       ssh -c takes them (e.g. aes128-gcm@openssh.com)
       --accept-new-host-key

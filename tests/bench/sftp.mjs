@@ -7,9 +7,10 @@
 //
 // Both clients run as whole processes, timed from start to exit, with the
 // same key, the same cipher (both are told it), and the same durability:
-// neither flushes to disk, since Ferry fsyncs only when asked (--fsync for
-// downloads, the site's fsyncUploads for uploads) and OpenSSH only with
-// `get -f` / `put -f`. Rounds alternate which client goes first, and the
+// downloads are not flushed to disk by either (Ferry only with --fsync,
+// OpenSSH only with `get -f`); uploads are flushed by the server for both
+// (Ferry sends fsync@openssh.com by default, OpenSSH with `put -f`).
+// Rounds alternate which client goes first, and the
 // median of the rounds is reported.
 // Ratio = OpenSSH's time / Ferry's time: above 1.0 Ferry is faster.
 import { Buffer } from 'node:buffer';
@@ -167,7 +168,7 @@ const upload = {
   openssh(cipher) {
     const target = join(remoteDir, 'up-openssh.bin');
     rmSync(target, { force: true });
-    const run = openssh(cipher, `put ${source} ${target}\n`);
+    const run = openssh(cipher, `put -f ${source} ${target}\n`);
     expectSize(target, 'openssh put');
     return { seconds: run.seconds };
   },

@@ -61,9 +61,9 @@ export interface SftpConnectOptions {
   onPrompt?: (request: SftpPromptRequest) => Promise<string[] | null>;
   /** The user's own known_hosts, read but never written; default ~/.ssh/known_hosts; false for none. */
   userKnownHostsFile?: string | false;
-  /** Read/write requests kept in flight per transfer (default 64); 1 for servers that mishandle concurrency. */
+  /** Read/write requests kept in flight per transfer (default 32); 1 for servers that mishandle concurrency. */
   requestsInFlight?: number;
-  /** Bytes per read/write request (default 64 KiB; never more than the server's limits allow). */
+  /** Bytes per read/write request (default 128 KiB; never more than the server's limits allow). */
   requestSize?: number;
   /** Ciphers to offer, most preferred first (default: ssh2's list). */
   ciphers?: string[];

@@ -162,7 +162,7 @@ describe('SFTP transfers', () => {
     expect((await remote.list(folder)).some((entry) => entry.name === 'cancel-down.bin')).toBe(true);
   });
 
-  it('asks the server to flush an upload to disk only when told to', async () => {
+  it('asks the server to flush an upload to disk unless told not to', async () => {
     const upload = async (fsyncUploads: boolean | undefined): Promise<string[]> => {
       const lines: string[] = [];
       const session = await openSession({
@@ -180,7 +180,7 @@ describe('SFTP transfers', () => {
     };
     const flushed = (lines: string[]): boolean => lines.some((line) => line.includes('(flushed to disk)'));
     expect(flushed(await upload(true))).toBe(true);
-    expect(flushed(await upload(undefined))).toBe(false);
+    expect(flushed(await upload(undefined))).toBe(true);
     expect(flushed(await upload(false))).toBe(false);
   });
 

@@ -277,10 +277,10 @@ export class SftpFileSystem implements RemoteFileSystem {
     if (this.lostReason !== null) throw this.lostError('upload', path);
     if (options.signal?.aborted) throw canceledError();
     const offset = options.offset ?? 0;
-    // Only when asked, like the local fsync of a download: it costs the
-    // server a disk flush per file (milliseconds each on many small files),
-    // and without it only a power cut on the server could lose the data.
-    const fsync = (this.options.fsyncUploads ?? false) && this.server.extensions.has('fsync@openssh.com');
+    // On by default where offered: an upload renamed into place must not
+    // turn out truncated after a power cut on the server. A site can turn
+    // it off to save the flush per file (milliseconds each on many small ones).
+    const fsync = (this.options.fsyncUploads ?? true) && this.server.extensions.has('fsync@openssh.com');
     this.log('command', `WRITE ${path} from byte ${offset}`);
     const bytes = await pipelinedUpload(
       this.sftp,
