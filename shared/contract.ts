@@ -141,6 +141,18 @@ const overwriteAnswerSchema = z.object({
 
 const jobId = z.string().min(1).max(100);
 
+/** A keyboard-interactive round from an SSH server (a one-time code, say) that the password cannot answer. */
+export const serverPromptSchema = z.object({
+  id: z.number().int(),
+  site: z.string(),
+  /** The server's name for the round, often empty. */
+  name: z.string(),
+  instructions: z.string(),
+  /** Each question; `echo` false means a secret. */
+  prompts: z.array(z.object({ prompt: z.string(), echo: z.boolean() })),
+});
+export type ServerPromptEvent = z.infer<typeof serverPromptSchema>;
+
 interface InvokeSpec {
   args: z.ZodTuple;
   result: z.ZodType;
@@ -167,6 +179,11 @@ export const invokes = {
   'tftpServer.status': { args: z.tuple([]), result: tftpServerStatusSchema },
   /** Connects to a server (one browsing session plus a transfer pool); saved transfers for it resume. */
   'sessions.connect': { args: z.tuple([connectRequestSchema]), result: connectedSiteSchema },
+  /** Answers a `sessions.prompt`, one answer per question; null declines it. */
+  'sessions.answerPrompt': {
+    args: z.tuple([z.number().int(), z.array(z.string().max(1024)).max(32).nullable()]),
+    result: z.void(),
+  },
   /** Closes a site's sessions; its queued transfers wait until it is connected again. */
   'sessions.disconnect': { args: z.tuple([siteKey]), result: z.void() },
   /** Lists a remote folder. */
@@ -206,6 +223,8 @@ export const events = {
   'tftpServer.transfer': tftpServerTransferSchema,
   /** Jobs that changed, batched (at most ten times a second). */
   'transfers.changed': z.array(transferJobSchema),
+  /** An SSH server asks something the password cannot answer; answer with `sessions.answerPrompt`. */
+  'sessions.prompt': serverPromptSchema,
   /** A destination exists and the policy is to ask. */
   'transfers.question': overwriteQuestionSchema,
   /** The queue's totals, sent with each batch of changes. */

@@ -34,6 +34,7 @@ export async function createFerryServices(options: { dataFolder: string }): Prom
       events.emit('transfers.totals', totals);
     },
     onQuestion: (question) => events.emit('transfers.question', question),
+    onPrompt: (prompt) => events.emit('sessions.prompt', prompt),
   });
   // One TFTP server per app, owned here so it stops with the services.
   const tftpServer = new TftpServer({ log: (kind, text) => log.add(kind, text, 'TFTP server') });
@@ -59,6 +60,7 @@ export async function createFerryServices(options: { dataFolder: string }): Prom
     'tftpServer.status': () => tftpServer.status(),
     'sessions.connect': (request) => transfers.connect(request),
     'sessions.disconnect': (site) => transfers.disconnect(site),
+    'sessions.answerPrompt': (id, answers) => transfers.answerPrompt(id, answers),
     'remote.list': (site, path) => transfers.list(site, path),
     'remote.mkdir': async (site, folder, name) => {
       await transfers.mkdir(site, folder, name);

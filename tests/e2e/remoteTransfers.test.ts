@@ -6,6 +6,7 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadServers, type TestUser } from '../servers/config.js';
 import { startHostileFtpServer } from '../servers/hostileFtpServer.js';
+import { startScriptedSftpServer } from '../servers/scriptedSftpServer.js';
 import { useBrowserMode } from './browserMode.js';
 
 // The quick-connect bar, the remote pane, drag and drop, the queue and its
@@ -276,6 +277,33 @@ describe('connecting and transferring', () => {
       expect(errors).toEqual([]);
     } finally {
       await rm(join(servers.tftp.root, folder), { recursive: true, force: true });
+    }
+  });
+
+  it("asks for an SSH server's one-time code after the password", async () => {
+    const server = await startScriptedSftpServer({ verificationCode: '271828' });
+    try {
+      await page.getByRole('combobox', { name: 'Protocol' }).selectOption({ label: 'SFTP' });
+      await field('Host').fill('127.0.0.1');
+      await field('Port').fill(String(server.port));
+      await field('Username').fill(server.user);
+      await field('Password').fill(server.password);
+      await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      const hostKey = page.getByRole('dialog', { name: 'Unknown host key' });
+      await expect.poll(() => hostKey.isVisible()).toBe(true);
+      await hostKey.getByRole('button', { name: 'Trust once' }).click();
+
+      const question = page.getByRole('dialog', { name: 'Server question' });
+      await expect.poll(() => question.isVisible()).toBe(true);
+      const code = question.getByLabel('Verification code:');
+      expect(await code.getAttribute('type')).toBe('password');
+      await code.fill('271828');
+      await question.getByRole('button', { name: 'Answer' }).click();
+      await expect.poll(() => remotePane().getByRole('textbox', { name: 'Remote path' }).inputValue()).toBe('/');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.getByRole('button', { name: 'Disconnect' }).click();
+      await server.close();
     }
   });
 });

@@ -64,6 +64,12 @@ export interface ScriptedSftpOptions {
   extensions?: Record<string, string>;
   /** Names the folder /odd lists (kept exactly, hostile ones included). */
   oddNames?: string[];
+  /**
+   * A second factor, as PAM with a one-time-code module asks it: login by
+   * keyboard-interactive only, a "Password:" round, then a "Verification
+   * code:" round that only this answer passes.
+   */
+  verificationCode?: string;
 }
 
 export interface ScriptedSftpServer {
@@ -394,8 +400,24 @@ export async function startScriptedSftpServer(options: ScriptedSftpOptions = {})
     client.on('close', () => connections.delete(client));
     client.on('error', () => {});
     client.on('authentication', (context) => {
-      if (context.method === 'password' && context.username === user && context.password === password) context.accept();
-      else context.reject(['password']);
+      const code = options.verificationCode;
+      if (code === undefined) {
+        if (context.method === 'password' && context.username === user && context.password === password) {
+          context.accept();
+        } else context.reject(['password']);
+        return;
+      }
+      if (context.method !== 'keyboard-interactive' || context.username !== user) {
+        context.reject(['keyboard-interactive']);
+        return;
+      }
+      context.prompt([{ prompt: 'Password: ', echo: false }], (first) => {
+        if (first[0] !== password) return context.reject(['keyboard-interactive']);
+        context.prompt([{ prompt: 'Verification code: ', echo: false }], 'Two-factor check', (second) => {
+          if (second[0] === code) context.accept();
+          else context.reject(['keyboard-interactive']);
+        });
+      });
     });
     client.on('session', (accept) => {
       const session = accept();

@@ -3,7 +3,7 @@ import { FerryError } from '../../../shared/errors.js';
 import { joinRemote } from '../../../shared/remotePath.js';
 import { parseFerryUrl, type FerryUrl } from '../../../shared/url.js';
 import type { LogKind } from '../log/messageLog.js';
-import type { ConnectOptions } from '../remote/connectOptions.js';
+import type { ConnectOptions, SftpPromptRequest } from '../remote/connectOptions.js';
 import { deleteTree } from '../remote/deleteTree.js';
 import { openRemote } from '../remote/openRemote.js';
 import type { Capabilities, RemoteFileSystem } from '../remote/remoteFileSystem.js';
@@ -64,6 +64,8 @@ export class SiteRegistry implements SiteDirectory {
       log: (site: string, kind: LogKind, text: string) => void;
       /** Called when a site becomes reachable, so waiting jobs can start. */
       onConnected?: (site: string) => void;
+      /** Puts an SSH server's question (a one-time code) to the user; null declines. */
+      ask?: (site: string, request: SftpPromptRequest) => Promise<string[] | null>;
     },
   ) {
     this.pins = new PinnedCertificates(deps.dataFolder);
@@ -75,6 +77,7 @@ export class SiteRegistry implements SiteDirectory {
     const key = siteKeyOf(parsed);
     const password = request.password ?? urlPassword;
     const usesTls = target.protocol === 'ftp' && target.tls !== 'none';
+    const ask = this.deps.ask;
     const certificate =
       request.trustFingerprint ?? (usesTls ? await this.pins.lookup(target.host, target.port) : undefined);
     const options: ConnectOptions = {
@@ -88,6 +91,7 @@ export class SiteRegistry implements SiteDirectory {
         ...(request.trustFingerprint === undefined ? {} : { trustFingerprint: request.trustFingerprint }),
         // With a fingerprint, accept-new stores only the key that matches it.
         ...(request.rememberTrust === true && request.trustFingerprint !== undefined ? { acceptNewHostKey: true } : {}),
+        ...(ask ? { onPrompt: (prompt: SftpPromptRequest) => ask(key, prompt) } : {}),
       },
       ...(password === undefined ? {} : { password }),
     };

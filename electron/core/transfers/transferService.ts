@@ -3,6 +3,7 @@ import type { FileEntry } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
 import type { NewTransfer, TransferJob } from '../../../shared/transfers.js';
 import type { LogKind } from '../log/messageLog.js';
+import type { SftpPromptRequest } from '../remote/connectOptions.js';
 import { SiteRegistry, type ConnectedSite, type ConnectRequest } from '../sessions/siteRegistry.js';
 import type { OverwriteAnswer, OverwriteQuestion } from './overwrite.js';
 import { QuestionBoard } from './questionBoard.js';
@@ -16,7 +17,12 @@ export interface TransferServiceOptions {
   onChanged: (jobs: TransferJob[], totals: QueueTotals) => void;
   /** A question the user must answer through `answer`. */
   onQuestion: (question: OverwriteQuestion & { id: number }) => void;
+  /** An SSH server's question the user must answer through `answerPrompt`. */
+  onPrompt: (prompt: ServerPrompt & { id: number }) => void;
 }
+
+/** A keyboard-interactive round, with the site that asks. */
+export type ServerPrompt = SftpPromptRequest & { site: string };
 
 /**
  * The app's side of transfers: the connected sites, the queue saved in the
@@ -29,14 +35,17 @@ export class TransferService {
     private readonly sites: SiteRegistry,
     private readonly queue: TransferQueue,
     private readonly questions: QuestionBoard<OverwriteQuestion, OverwriteAnswer>,
+    private readonly prompts: QuestionBoard<ServerPrompt, string[] | null>,
   ) {}
 
   static async open(options: TransferServiceOptions): Promise<TransferService> {
     let queue: TransferQueue | null = null;
+    const prompts = new QuestionBoard<ServerPrompt, string[] | null>(options.onPrompt);
     const sites = new SiteRegistry({
       dataFolder: options.dataFolder,
       log: (site, kind, text) => options.log(site, kind, text),
       onConnected: () => queue?.kick(),
+      ask: (site, request) => prompts.ask({ ...request, site }),
     });
     const questions = new QuestionBoard<OverwriteQuestion, OverwriteAnswer>(options.onQuestion);
     queue = await TransferQueue.open({
@@ -55,7 +64,7 @@ export class TransferService {
         if (queue) options.onChanged(jobs, queue.totals());
       },
     });
-    return new TransferService(sites, queue, questions);
+    return new TransferService(sites, queue, questions, prompts);
   }
 
   connect(request: ConnectRequest): Promise<ConnectedSite> {
@@ -123,10 +132,15 @@ export class TransferService {
     this.questions.answer(id, answer);
   }
 
+  answerPrompt(id: number, answers: string[] | null): void {
+    this.prompts.answer(id, answers);
+  }
+
   /** Saves the queue (running jobs resume next time) and closes every session. */
   async close(): Promise<void> {
     // Unanswered questions count as "skip": nothing is overwritten unasked.
     this.questions.closeAll({ action: 'skip', applyToAll: false });
+    this.prompts.closeAll(null);
     await this.queue.close();
     await this.sites.closeAll();
   }

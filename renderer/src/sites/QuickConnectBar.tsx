@@ -1,4 +1,4 @@
-import { useState, type SyntheticEvent } from 'react';
+import { useEffect, useState, type SyntheticEvent } from 'react';
 import { QUICK_CONNECT_PROTOCOLS, type RemoteScheme } from '../../../shared/quickConnect';
 import { defaultPort } from '../../../shared/url';
 import { useSession } from '../stores/session';
@@ -18,6 +18,8 @@ export function QuickConnectBar() {
   const [password, setPassword] = useState('');
   const [passive, setPassive] = useState(true);
   const isFtp = scheme === 'ftp' || scheme === 'ftpes' || scheme === 'ftps';
+
+  useEffect(() => useSession.getState().start(), []);
 
   const submit = (event: SyntheticEvent): void => {
     event.preventDefault();

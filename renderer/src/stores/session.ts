@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ConnectedSite, InvokeArgs } from '../../../shared/contract';
+import type { ConnectedSite, InvokeArgs, ServerPromptEvent } from '../../../shared/contract';
 import { FerryError, type FerryErrorDetails } from '../../../shared/errors';
 import { quickConnectTarget, type QuickConnectForm } from '../../../shared/quickConnect';
 import { errorMessage, ferry } from '../ipc/ferry';
@@ -31,11 +31,19 @@ export interface SessionState {
   /** Why the last connect failed, until the next attempt. */
   error: string | null;
   trust: TrustQuestion | null;
+  /** SSH servers' questions the password cannot answer (a one-time code), oldest first. */
+  prompts: ServerPromptEvent[];
+  /** Subscribes to the servers' questions; safe to call more than once. */
+  start: () => void;
   connect: (form: ConnectForm) => Promise<void>;
   disconnect: () => Promise<void>;
   answerTrust: (answer: TrustAnswer) => Promise<void>;
+  /** Answers a server's question, one answer per prompt; null declines it. */
+  answerPrompt: (prompt: ServerPromptEvent, answers: string[] | null) => Promise<void>;
   clearError: () => void;
 }
+
+let started = false;
 
 const TRUST_KINDS: Partial<Record<string, TrustQuestion['kind']>> = {
   HOSTKEY_UNKNOWN: 'hostKeyUnknown',
@@ -71,6 +79,13 @@ export const useSession = create<SessionState>()((set, get) => {
     connecting: false,
     error: null,
     trust: null,
+    prompts: [],
+
+    start() {
+      if (started) return;
+      started = true;
+      ferry.sessions.onPrompt((prompt) => set({ prompts: [...get().prompts, prompt] }));
+    },
 
     async connect(form) {
       let target;
@@ -111,6 +126,15 @@ export const useSession = create<SessionState>()((set, get) => {
       // Trusting names the exact fingerprint shown, so a different key
       // presented on the retry is refused rather than trusted by accident.
       await attempt({ ...question.request, trustFingerprint: fingerprint, rememberTrust: answer === 'always' });
+    },
+
+    async answerPrompt(prompt, answers) {
+      set({ prompts: get().prompts.filter((p) => p.id !== prompt.id) });
+      try {
+        await ferry.sessions.answerPrompt(prompt.id, answers);
+      } catch (error) {
+        set({ error: errorMessage(error) });
+      }
     },
 
     clearError() {

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../../shared/errors.js';
+import type { SftpPromptRequest } from '../../../electron/core/remote/connectOptions.js';
 import { SiteRegistry } from '../../../electron/core/sessions/siteRegistry.js';
 import { loadServers } from '../../servers/config.js';
+import { startScriptedSftpServer } from '../../servers/scriptedSftpServer.js';
 
 // What the remote pane asks of a connected site, against the real servers:
 // folder changes, recursive delete, and trust that is remembered when the
@@ -116,6 +118,42 @@ describe('trust the user chose to keep', () => {
       await later.connect({ url: urls.sftp, password: user.password });
     } finally {
       await later.closeAll();
+    }
+  });
+});
+
+describe("an SSH server's second factor", () => {
+  it('asks the user for a one-time code the password cannot answer, and refuses a wrong one', async () => {
+    const server = await startScriptedSftpServer({ verificationCode: '493817' });
+    const asked: SftpPromptRequest[] = [];
+    const withAnswer = (answer: string | null): SiteRegistry =>
+      new SiteRegistry({
+        dataFolder,
+        log: () => undefined,
+        ask: (_site, request) => {
+          asked.push(request);
+          return Promise.resolve(answer === null ? null : [answer]);
+        },
+      });
+    const url = `sftp://${server.user}@127.0.0.1:${server.port}`;
+    const request = { url, password: server.password, trustFingerprint: server.fingerprint };
+    const right = withAnswer('493817');
+    try {
+      const site = await right.connect(request);
+      expect(site.protocol).toBe('sftp');
+      // The password round was answered without asking; only the code was put to the user.
+      expect(asked).toEqual([
+        { name: 'Two-factor check', instructions: '', prompts: [{ prompt: 'Verification code: ', echo: false }] },
+      ]);
+      for (const answer of ['000000', null]) {
+        const wrong = withAnswer(answer);
+        const error = await wrong.connect(request).catch((e: unknown) => e);
+        expect((error as FerryError).code).toBe('AUTH_FAILED');
+        await wrong.closeAll();
+      }
+    } finally {
+      await right.closeAll();
+      await server.close();
     }
   });
 });

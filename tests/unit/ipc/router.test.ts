@@ -77,6 +77,7 @@ class FakeServices {
         return { site: 'sftp://me@host:22', protocol: 'sftp', initialFolder: '/home/me', capabilities };
       },
       'sessions.disconnect': (site) => this.record('sessions.disconnect', [site]),
+      'sessions.answerPrompt': (id, answers) => this.record('sessions.answerPrompt', [id, answers]),
       'remote.list': (site, path) => {
         this.record('remote.list', [site, path]);
         return [];

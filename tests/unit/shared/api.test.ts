@@ -58,7 +58,7 @@ describe('buildBridge', () => {
   it('exposes today’s contract grouped by feature', () => {
     const bridge = buildBridge(new RecordingTransport()) as unknown as Record<string, Record<string, unknown>>;
     expect(Object.keys(bridge).sort()).toEqual(['local', 'log', 'remote', 'sessions', 'tftpServer', 'transfers']);
-    expect(Object.keys(bridge.sessions ?? {}).sort()).toEqual(['connect', 'disconnect']);
+    expect(Object.keys(bridge.sessions ?? {}).sort()).toEqual(['answerPrompt', 'connect', 'disconnect', 'onPrompt']);
     expect(Object.keys(bridge.transfers ?? {}).sort()).toEqual([
       'add',
       'answer',
