@@ -69,6 +69,8 @@ beforeEach(async () => {
   local = await mkdtemp(join(tmpdir(), 'ferry-e2e-local-'));
   remote = await remoteFolder(ftpUser);
   ({ page, errors } = await openApp({ width: 1400, height: 900 }));
+  // Let the pane show its first folder (home), as a person would see it, before typing a path.
+  await expect.poll(() => localPane().getByRole('textbox', { name: 'Local path' }).inputValue()).not.toBe('');
   await openFolder(localPane(), 'Local path', local);
   return async () => {
     if (await page.getByRole('button', { name: 'Disconnect' }).isEnabled()) {

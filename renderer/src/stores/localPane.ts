@@ -14,9 +14,9 @@ export async function loadLocalHome(): Promise<void> {
   const pane = useLocalPane.getState();
   try {
     const home = await ferry.local.home();
-    // The user may already have gone somewhere while we asked.
+    // The user may already have gone somewhere while we asked (even if that failed).
     const now = useLocalPane.getState();
-    if (now.listing === null && !now.loading) await pane.load(home);
+    if (now.listing === null && !now.loading && now.error === null) await pane.load(home);
   } catch (error) {
     pane.setError(errorMessage(error));
   }
