@@ -3,6 +3,7 @@ import { connect as connectTls, type TLSSocket } from 'node:tls';
 import { FerryError } from '../../../../shared/errors.js';
 import type { LogSink } from '../../log/messageLog.js';
 import { awaitConnected, tlsClientOptions, type ControlConnection } from './controlConnection.js';
+import { ReadSlab } from './readSlab.js';
 import { parseEpsvReply, parsePasvReply, type PassiveAddress } from './passiveReply.js';
 import { describeReply } from './reply.js';
 import { replyError } from './replyError.js';
@@ -32,9 +33,6 @@ export interface DataChannel {
   destroy(reset?: boolean): void;
 }
 
-/** Size of the buffer plain passive data sockets read into. */
-const LARGE_READ_BYTES = 2 * 1024 * 1024;
-
 /** "::ffff:127.0.0.1" and "127.0.0.1" are the same peer. */
 function plainAddress(address: string | undefined): string {
   return (address ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
@@ -54,8 +52,8 @@ function noticeError(what: string, error: unknown): FerryError {
  */
 export class DataConnector {
   private passiveCommand: 'EPSV' | 'PASV' = 'EPSV';
-  /** One read buffer per session: a session has one data connection at a time. */
-  private readBuffer: Buffer | undefined;
+  /** Where plain passive data sockets read into; one per session, which has one data connection at a time. */
+  private readonly slab = new ReadSlab();
   private activeCommand: 'EPRT' | 'PORT' = 'EPRT';
 
   constructor(private readonly settings: DataSettings) {}
@@ -85,21 +83,20 @@ export class DataConnector {
   }
 
   /**
-   * A plain TCP data socket that reads into one large buffer (`onread`)
-   * and hands out copies as 'data' events: a few hundred reads per GiB
-   * instead of one per 64 KiB, which is what keeps Node near curl's speed
-   * on a fast link. Paused until the transfer listens, because such a
-   * socket reads whether or not anyone does.
+   * A plain TCP data socket that reads straight into large slabs
+   * (`onread`) and hands each read on as a 'data' event without a copy:
+   * a few hundred reads per GiB instead of one per 64 KiB, which is what
+   * keeps Node near curl's speed on a fast link. Paused until the transfer
+   * listens, because such a socket reads whether or not anyone does.
    */
   private connectWithLargeReads(host: string, port: number): Socket {
-    this.readBuffer ??= Buffer.allocUnsafe(LARGE_READ_BYTES);
     const socket: Socket = connectTcp({
       host,
       port,
       onread: {
-        buffer: this.readBuffer,
-        callback: (bytes: number, buffer: Uint8Array): boolean => {
-          socket.emit('data', Buffer.from(buffer.subarray(0, bytes)));
+        buffer: () => this.slab.next(),
+        callback: (bytes: number, region: Uint8Array): boolean => {
+          socket.emit('data', this.slab.take(region, bytes));
           return true;
         },
       },
