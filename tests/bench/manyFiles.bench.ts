@@ -9,7 +9,8 @@
 //
 // Needs the test servers (bash tests/servers/start.sh, as root) and the
 // built CLI (npm run build). Run: npm run bench:many
-// FERRY_BENCH_ROUNDS (default 2) sets the rounds.
+// FERRY_BENCH_ROUNDS (default 2) sets the rounds; FERRY_BENCH_PROTOCOLS
+// (default ftp,ftpes,sftp) which protocols run, e.g. FERRY_BENCH_PROTOCOLS=ftp,ftpes.
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import {
@@ -39,6 +40,22 @@ const rounds = Number(process.env['FERRY_BENCH_ROUNDS'] ?? 2);
 const FILES = 2000;
 
 type Protocol = 'ftp' | 'ftpes' | 'sftp';
+const PROTOCOLS: readonly Protocol[] = ['ftp', 'ftpes', 'sftp'];
+
+/** The protocols FERRY_BENCH_PROTOCOLS names (all by default); an unknown name is an error, not a silent skip. */
+function selectedProtocols(): Protocol[] {
+  const names = (process.env['FERRY_BENCH_PROTOCOLS'] ?? PROTOCOLS.join(','))
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of names) {
+    if (!(PROTOCOLS as readonly string[]).includes(name)) {
+      throw new Error(`FERRY_BENCH_PROTOCOLS: unknown protocol "${name}" (known: ${PROTOCOLS.join(', ')})`);
+    }
+  }
+  return PROTOCOLS.filter((protocol) => names.includes(protocol));
+}
+const protocols = selectedProtocols();
 type Direction = 'download' | 'upload';
 type Command = [string, string[], NodeJS.ProcessEnv?];
 
@@ -59,8 +76,14 @@ function userFor(protocol: Protocol) {
   return protocol === 'sftp' ? keyUser : passwordUser;
 }
 
+/**
+ * Where the server-side trees live. The download tree is made once and only
+ * read, so runs share it; each run uploads into a folder of its own, so two
+ * benchmarks running at once (other worktrees) cannot trip over each other.
+ */
 function remoteRoot(protocol: Protocol, direction: Direction): string {
-  return join(userFor(protocol).home, `bench-many-${protocol}-${direction}`);
+  const suffix = direction === 'upload' ? `-${process.pid}` : '';
+  return join(userFor(protocol).home, `bench-many-${protocol}-${direction}${suffix}`);
 }
 
 function url(protocol: Protocol, path: string): string {
@@ -173,7 +196,7 @@ const TARGETS: Record<Protocol, number> = { ftp: 1.0, ftpes: 0.5, sftp: 1.0 };
 test('many small files: ferry vs lftp (and OpenSSH sftp)', () => {
   makeTree(localTree);
   const rows: string[] = [];
-  for (const protocol of ['ftp', 'ftpes', 'sftp'] as const) {
+  for (const protocol of protocols) {
     prepareServerTree(protocol);
     for (const direction of ['download', 'upload'] as const) {
       const ours = best(protocol, direction, (dest) => ferry(protocol, direction, 4, dest));
@@ -189,6 +212,7 @@ test('many small files: ferry vs lftp (and OpenSSH sftp)', () => {
       );
       console.log(rows.at(-1));
     }
+    rmSync(remoteRoot(protocol, 'upload'), { recursive: true, force: true });
   }
 
   // Peak memory of the process during a 1 GiB download.
@@ -200,7 +224,11 @@ test('many small files: ferry vs lftp (and OpenSSH sftp)', () => {
     closeSync(fd);
     chownSync(big, keyUser.uid, keyUser.gid);
   }
-  for (const protocol of ['sftp', 'ftp'] as const) {
+  // FTPS moves its data like FTP does, so either one selects the FTP row.
+  const rssProtocols = (['sftp', 'ftp'] as const).filter(
+    (protocol) => protocols.includes(protocol) || (protocol === 'ftp' && protocols.includes('ftpes')),
+  );
+  for (const protocol of rssProtocols) {
     const source = protocol === 'sftp' ? big : join(passwordUser.home, 'bench-rss.bin');
     if (protocol === 'ftp' && !existsSync(source)) {
       spawnSync('cp', [big, source]);

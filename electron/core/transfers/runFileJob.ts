@@ -1,4 +1,5 @@
-import { lstat, rename as renameLocal } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, rename as renameLocal, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseExpectedHash } from '../../../shared/expectedHash.js';
 import { FerryError } from '../../../shared/errors.js';
@@ -37,6 +38,15 @@ async function localFacts(path: string): Promise<FileFacts | null> {
   try {
     const info = await lstat(path);
     return { size: info.size, modified: info.mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+/** An upload's source, followed if a link (the linked file is what is sent); null when absent. */
+async function sourceStats(path: string): Promise<Stats | null> {
+  try {
+    return await stat(path);
   } catch {
     return null;
   }
@@ -163,8 +173,10 @@ async function runUpload(
   context: FileJobContext,
   signal: AbortSignal,
 ): Promise<FileJobOutcome> {
-  const source = await localFacts(job.localPath);
-  if (source === null) throw new FerryError('NOT_FOUND', `Cannot read "${job.localPath}": does not exist`);
+  const local = await sourceStats(job.localPath);
+  if (local === null) throw new FerryError('NOT_FOUND', `Cannot read "${job.localPath}": does not exist`);
+  if (!local.isFile()) throw new FerryError('INVALID_INPUT', `"${job.localPath}" is not a file`);
+  const source: FileFacts = { size: local.size, modified: local.mtimeMs };
   const sameSource = source.size === job.sourceSize && source.modified === job.sourceModified;
   const unrecorded = job.sourceSize === undefined;
   job.sourceSize = source.size;
@@ -207,6 +219,7 @@ async function runUpload(
     keepModified: context.keepModified,
     throttle: context.throttle.upload,
     temporaryPath,
+    source: { size: local.size, modified: local.mtime },
     hashAlgorithm: chooseAlgorithm(context.verify, session) ?? undefined,
     onProgress: context.onProgress,
   });

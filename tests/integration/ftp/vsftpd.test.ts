@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FtpFileSystem } from '../../../electron/core/protocols/ftp/ftpFileSystem.js';
 import { openRemote } from '../../../electron/core/remote/openRemote.js';
 import { downloadFile } from '../../../electron/core/transfers/downloadFile.js';
 import { partialPathFor } from '../../../electron/core/transfers/partialFile.js';
@@ -194,6 +195,13 @@ describe.each(DATA_MODES.flatMap((mode) => TLS_VARIANTS.map((variant) => [varian
       });
       expect(await session.remote.stat(folder)).toMatchObject({ type: 'directory' });
       await expectCode(session.remote.stat(join(scratch.remote, 'missing.bin')), 'NOT_FOUND');
+    });
+
+    it('reports a file size by SIZE alone, and a missing file as NOT_FOUND', async () => {
+      const ftp = session.remote;
+      if (!(ftp instanceof FtpFileSystem)) throw new Error('not an FTP session');
+      expect(await ftp.size(join(scratch.remote, 'medium.bin'))).toBe(MEDIUM_SIZE);
+      await expectCode(ftp.size(join(scratch.remote, 'missing.bin')), 'NOT_FOUND');
     });
 
     it('downloads a file byte for byte, through a partial file, keeping its time', async () => {

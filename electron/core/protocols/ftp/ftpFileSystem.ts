@@ -187,6 +187,27 @@ export class FtpFileSystem implements RemoteFileSystem {
     });
   }
 
+  /**
+   * A file's size as the server reports it: MLST where offered (one round
+   * trip either way), else SIZE alone, which spares the MDTM a stat would
+   * add when all the caller checks is the size (after an upload).
+   */
+  async size(path: string, signal?: AbortSignal): Promise<number> {
+    if (this.statByMlst) return (await this.stat(path, signal)).size;
+    const target = this.absolute(path);
+    const reply = await this.session.run('stat', signal, ({ control, replyTimeoutMs }) =>
+      control.execute(commandLine('SIZE', target), { timeoutMs: replyTimeoutMs, signal }),
+    );
+    if (reply.code !== 213) throw replyError(`Cannot read the size of "${target}"`, reply);
+    const bytes = Number(replyText(reply).split(/\s+/)[0]);
+    if (!Number.isSafeInteger(bytes) || bytes < 0) {
+      throw new FerryError('PROTOCOL', `The server answered SIZE with no size: ${replyText(reply)}`, {
+        replyCode: reply.code,
+      });
+    }
+    return bytes;
+  }
+
   /** RETR (after REST when resuming) into `destination`; resolves with the bytes received. */
   download(path: string, destination: Writable, options: TransferOptions = {}): Promise<number> {
     const target = this.absolute(path);

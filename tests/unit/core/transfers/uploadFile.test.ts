@@ -18,6 +18,20 @@ class LossyDisk extends LocalDisk {
   }
 }
 
+/** A server that answers a size question on its own (as FTP's SIZE does), counting both kinds of question. */
+class SizingDisk extends LocalDisk {
+  sizes = 0;
+  stats = 0;
+  async size(path: string): Promise<number> {
+    this.sizes += 1;
+    return (await stat(path)).size;
+  }
+  override stat(path: string): ReturnType<LocalDisk['stat']> {
+    this.stats += 1;
+    return super.stat(path);
+  }
+}
+
 let folder: string;
 let source: string;
 let remotePath: string;
@@ -66,6 +80,44 @@ describe('uploadFile', () => {
       retryable: true,
       details: { expectedSize: content.length, actualSize: content.length - 1 },
     });
+  });
+
+  it('checks the size by the size query of an engine that has one, without a stat', async () => {
+    const disk = new SizingDisk(folder);
+    const result = await uploadFile(disk, source, remotePath);
+    expect(result.verified).toBe('size');
+    expect({ sizes: disk.sizes, stats: disk.stats }).toEqual({ sizes: 1, stats: 0 });
+  });
+
+  it('still fails the size check through the size query', async () => {
+    class LossySizingDisk extends SizingDisk {
+      override async upload(source: Readable, path: string, options: UploadOptions = {}): Promise<number> {
+        const sent = await super.upload(source, path, options);
+        await writeFile(path, (await readFile(path)).subarray(0, 10));
+        return sent;
+      }
+    }
+    await expect(uploadFile(new LossySizingDisk(folder), source, remotePath)).rejects.toMatchObject({
+      code: 'VERIFY_FAILED',
+      details: { expectedSize: content.length, actualSize: 10 },
+    });
+  });
+
+  it('sends the size the caller read, and takes its time from the caller too', async () => {
+    const when = new Date('2021-01-02T03:04:05Z');
+    const result = await uploadFile(new LocalDisk(folder), source, remotePath, {
+      source: { size: content.length, modified: when },
+    });
+    expect(result).toEqual({ transferred: content.length, size: content.length, verified: 'size' });
+    expect(sha(await readFile(remotePath))).toBe(sha(content));
+    expect((await stat(remotePath)).mtime.toISOString()).toBe(when.toISOString());
+  });
+
+  it('uploads an empty file', async () => {
+    await writeFile(source, '');
+    const result = await uploadFile(new LocalDisk(folder), source, remotePath);
+    expect(result).toEqual({ transferred: 0, size: 0, verified: 'size' });
+    expect((await readFile(remotePath)).length).toBe(0);
   });
 
   it('refuses a missing or non-file source with a clear error', async () => {
