@@ -5,7 +5,7 @@ import type { FileEntry } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
 import type { HashAlgorithm, RemoteFileSystem } from '../remote/remoteFileSystem.js';
-import { openPartial, partialPathFor } from './partialFile.js';
+import { emptyPartial, openPartial, partialPathFor } from './partialFile.js';
 import type { Throttle } from './throttle.js';
 import { checkHash, type HashCheck } from './verify.js';
 
@@ -64,11 +64,13 @@ export async function downloadFile(
   let offset = partial.offset;
   if (expected !== null && offset > expected) {
     // The partial is longer than the file now is: it belongs to an older version.
-    await partial.handle.truncate(0);
+    await emptyPartial(partial.fd).catch((error: unknown) => {
+      throw fromNodeError(error, 'open the partial download', partialPath);
+    });
     offset = 0;
   }
 
-  const output = createWriteStream('', { fd: partial.handle, start: offset });
+  const output = createWriteStream('', { fd: partial.fd, start: offset });
   // With a speed limit the engine writes into the throttle, which feeds the file.
   const throttled = options.throttle && options.throttle.limit > 0 ? options.throttle.stream() : undefined;
   throttled?.pipe(output);
@@ -120,12 +122,12 @@ export async function downloadFile(
     parent?.removeEventListener('abort', onParentAbort);
   }
 
-  let size: number;
-  try {
-    size = (await stat(partialPath)).size;
-  } catch (error) {
-    throw fromNodeError(error, 'check', partialPath);
-  }
+  // What is in the partial file now: the prefix it was opened with, plus
+  // every byte the stream wrote (all of them acknowledged by the system,
+  // none failed, or we would not be here). The file was created exclusively
+  // (or measured when resumed) and nobody else writes it, so this is its
+  // size without asking the disk again.
+  const size = offset + output.bytesWritten;
   if (expected !== null && size !== expected) {
     throw new FerryError(
       'VERIFY_FAILED',

@@ -1,5 +1,6 @@
-import { constants } from 'node:fs';
-import { lstat, open, type FileHandle } from 'node:fs/promises';
+import { close, constants, fstat, ftruncate, open } from 'node:fs';
+import { lstat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { FerryError } from '../../../shared/errors.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
 
@@ -11,9 +12,29 @@ export function partialPathFor(target: string): string {
 }
 
 export interface OpenedPartial {
-  handle: FileHandle;
+  /**
+   * A plain descriptor rather than a FileHandle: the write stream that gets
+   * it closes it, and a FileHandle would add its own close events (and an
+   * error object per file) on top of the stream's.
+   */
+  fd: number;
   /** Bytes already in the partial file: where the download resumes. */
   offset: number;
+}
+
+const openFd = promisify(open);
+const fstatFd = promisify(fstat);
+const truncateFd = promisify(ftruncate);
+const closeFd = promisify(close);
+
+/** Empties a partial that belongs to an older version of the file; closes it when that fails. */
+export async function emptyPartial(fd: number): Promise<void> {
+  try {
+    await truncateFd(fd, 0);
+  } catch (error) {
+    await closeFd(fd).catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
@@ -28,8 +49,8 @@ export async function openPartial(path: string, resume: boolean): Promise<Opened
   // The common case first: nothing there yet. Creating exclusively also
   // refuses a symlink planted at the name, dangling or not.
   try {
-    const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | nofollow, 0o644);
-    return { handle, offset: 0 };
+    const fd = await openFd(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | nofollow, 0o644);
+    return { fd, offset: 0 };
   } catch (error) {
     if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) {
       throw fromNodeError(error, 'open the partial download', path);
@@ -41,12 +62,16 @@ export async function openPartial(path: string, resume: boolean): Promise<Opened
   }
   try {
     if (resume) {
-      const handle = await open(path, constants.O_WRONLY | nofollow);
-      return { handle, offset: (await handle.stat()).size };
+      const fd = await openFd(path, constants.O_WRONLY | nofollow);
+      const info = await fstatFd(fd).catch(async (error: unknown) => {
+        await closeFd(fd).catch(() => undefined);
+        throw error;
+      });
+      return { fd, offset: info.size };
     }
     // Start over: truncating in place avoids a window where the name is free.
-    const handle = await open(path, constants.O_WRONLY | constants.O_TRUNC | nofollow);
-    return { handle, offset: 0 };
+    const fd = await openFd(path, constants.O_WRONLY | constants.O_TRUNC | nofollow);
+    return { fd, offset: 0 };
   } catch (error) {
     throw fromNodeError(error, 'open the partial download', path);
   }

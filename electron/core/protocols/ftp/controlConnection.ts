@@ -1,5 +1,5 @@
 import { isIP, Socket, connect as connectTcp } from 'node:net';
-import { connect as connectTls, type TLSSocket } from 'node:tls';
+import { connect as connectTls, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { FerryError } from '../../../../shared/errors.js';
 import type { LogSink } from '../../log/messageLog.js';
 import { canceledError } from '../../remote/streams.js';
@@ -31,17 +31,27 @@ interface Waiter {
   reject: (error: FerryError) => void;
 }
 
+/**
+ * One TLS context for every FTPS connection of the process. Without it each
+ * tls.connect builds its own (root store included), which cost more than
+ * the resumed handshake itself on a data connection per small file. The
+ * context holds no per-server state: certificates are checked by
+ * verifyCertificate, and sessions are passed to each connection.
+ */
+let clientContext: SecureContext | undefined;
+
 /** The TLS options every connection of a session uses: our own certificate check, SNI only for names. */
 export function tlsClientOptions(host: string): {
   rejectUnauthorized: false;
   servername?: string;
-  minVersion: 'TLSv1.2';
+  secureContext: SecureContext;
 } {
+  clientContext ??= createSecureContext({ minVersion: 'TLSv1.2' });
   // Certificates are checked by verifyCertificate (so a pinned one can pass);
   // SNI must not carry an IP address (RFC 6066 section 3).
   return isIP(host) === 0
-    ? { rejectUnauthorized: false, servername: host, minVersion: 'TLSv1.2' }
-    : { rejectUnauthorized: false, minVersion: 'TLSv1.2' };
+    ? { rejectUnauthorized: false, servername: host, secureContext: clientContext }
+    : { rejectUnauthorized: false, secureContext: clientContext };
 }
 
 function lostError(message: string, cause?: unknown): FerryError {
