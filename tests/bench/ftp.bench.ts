@@ -2,9 +2,9 @@
 // vsftpd on loopback, side by side with curl in the same run, for plain
 // passive, explicit-TLS passive and plain active. Prints each tool's best
 // wall time over a few rounds and Ferry's throughput as a ratio of curl's
-// (targets: >= 0.9 passive, >= 0.8 active). Ferry's downloads end with an
-// fsync before the rename into place (downloadFile's safety); curl's do not,
-// so downloads also show curl followed by `sync FILE` and the ratio to that.
+// (targets: >= 0.9 passive, >= 0.8 active). Neither tool fsyncs a download
+// by default (Ferry does with --fsync); for reference, downloads also show
+// curl followed by `sync FILE` and Ferry's ratio to that.
 // The last columns take Ferry's own "seconds" from --json (the transfer,
 // without the CLI's start-up and login) against curl's whole run.
 // Reports; never fails on speed.
@@ -12,7 +12,9 @@
 // Needs the test servers (bash tests/servers/start.sh, as root) and the
 // built CLI (npm run build). Run with its own vitest config (it is no part
 // of npm test): npm run bench:ftp
-// FERRY_BENCH_ROUNDS (default 2) sets the rounds; FERRY_BENCH_MIB the size.
+// FERRY_BENCH_ROUNDS (default 2) sets the rounds; FERRY_BENCH_MIB the size;
+// FERRY_BENCH_CASES runs only the cases whose label contains one of its
+// comma-separated words, e.g. FERRY_BENCH_CASES=active or =upload,TLS.
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { chownSync, closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -45,7 +47,7 @@ interface Case {
   curl: (dest: string) => Command;
   cleanup: (dest: string) => void;
   dest: (tool: Tool) => string;
-  /** Downloads: Ferry fsyncs a file before renaming it into place; this does the same after curl, timed apart. */
+  /** Downloads: what `--fsync` adds to Ferry, done after curl and timed apart, for reference. */
   flush?: (dest: string) => Command;
 }
 
@@ -120,6 +122,18 @@ function cases(local: string): Case[] {
   ];
 }
 
+/** The cases FERRY_BENCH_CASES selects (all without it); naming none that exists is an error, not an empty run. */
+function selected(all: Case[]): Case[] {
+  const words = (process.env['FERRY_BENCH_CASES'] ?? '')
+    .split(',')
+    .map((word) => word.trim())
+    .filter((word) => word !== '');
+  if (words.length === 0) return all;
+  const chosen = all.filter((entry) => words.some((word) => entry.label.includes(word)));
+  if (chosen.length === 0) throw new Error(`FERRY_BENCH_CASES=${words.join(',')} matches no case`);
+  return chosen;
+}
+
 /** Wall seconds of one run of `tool`, the seconds it reports itself, and the fsync after it (curl downloads). */
 function measure(entry: Case, tool: Tool): { seconds: number; own: number; flush: number } {
   const dest = entry.dest(tool);
@@ -144,7 +158,7 @@ test('FTP throughput against curl', () => {
     console.log(
       'case                               ferry s  ferry MiB/s   curl s  curl MiB/s   ratio  target   curl+fsync s  ratio  ferry transfer s  ratio',
     );
-    for (const entry of cases(local)) {
+    for (const entry of selected(cases(local))) {
       const best = { ferry: Infinity, curl: Infinity, curlFlushed: Infinity, ferryOwn: Infinity };
       for (let round = 0; round < rounds; round++) {
         // Alternate who goes first, so neither always gets the warm cache.
