@@ -1,5 +1,13 @@
-import { createServer, isIPv4, isIPv6, connect as connectTcp, type Server, type Socket } from 'node:net';
-import { connect as connectTls, type TLSSocket } from 'node:tls';
+import {
+  createServer,
+  isIPv4,
+  isIPv6,
+  connect as connectTcp,
+  type OnReadOpts,
+  type Server,
+  type Socket,
+} from 'node:net';
+import { connect as connectTls, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { FerryError } from '../../../../shared/errors.js';
 import type { LogSink } from '../../log/messageLog.js';
 import { awaitConnected, tlsClientOptions, type ControlConnection } from './controlConnection.js';
@@ -58,14 +66,26 @@ export class DataConnector {
 
   constructor(private readonly settings: DataSettings) {}
 
-  /** Announces a data connection (EPSV/PASV, or EPRT/PORT) and starts connecting; call before the transfer command. */
-  async prepare(control: ControlConnection, protect: boolean, signal?: AbortSignal): Promise<DataChannel> {
-    const channel =
-      this.settings.mode === 'passive'
-        ? await this.preparePassive(control, !protect, signal)
-        : await this.prepareActive(control);
-    if (!protect) return channel;
-    return this.secure(channel, control);
+  /**
+   * Announces a data connection (EPSV/PASV, or EPRT/PORT) and starts
+   * connecting; call before the transfer command. `receives` says the
+   * transfer reads from it (RETR, LIST), which lets a passive TLS
+   * connection read into large buffers too.
+   */
+  async prepare(
+    control: ControlConnection,
+    protect: boolean,
+    receives: boolean,
+    signal?: AbortSignal,
+  ): Promise<DataChannel> {
+    if (this.settings.mode === 'active') {
+      const channel = await this.prepareActive(control);
+      return protect ? this.secure(channel, control) : channel;
+    }
+    const { host, port } = await this.passiveEndpoint(control, signal);
+    if (!protect) return this.connectPassive(host, port, true, signal);
+    if (receives) return this.connectReceivingTls(host, port, control, signal);
+    return this.secure(await this.connectPassive(host, port, false, signal), control);
   }
 
   private async passiveAddress(control: ControlConnection, signal?: AbortSignal): Promise<PassiveAddress> {
@@ -105,11 +125,11 @@ export class DataConnector {
     return socket;
   }
 
-  private async preparePassive(
+  /** Where a passive data connection goes: the port the server names, on the control connection's host. */
+  private async passiveEndpoint(
     control: ControlConnection,
-    largeReads: boolean,
-    signal?: AbortSignal,
-  ): Promise<DataChannel> {
+    signal: AbortSignal | undefined,
+  ): Promise<{ host: string; port: number }> {
     const address = await this.passiveAddress(control, signal);
     const controlHost = plainAddress(control.remoteAddress);
     let host = controlHost;
@@ -120,23 +140,76 @@ export class DataConnector {
       if (this.settings.allowForeignPassiveHost && address.host !== '0.0.0.0') host = address.host;
       else this.settings.log('info', `Passive reply names ${address.host}; connecting to ${controlHost} instead`);
     }
-    // TLS reads through its own layer, so only plain sockets take the large buffer.
-    const socket = quiet(
-      largeReads ? this.connectWithLargeReads(host, address.port) : connectTcp({ host, port: address.port }),
-    );
-    const connected = awaitConnected(
+    return { host, port: address.port };
+  }
+
+  private async connectPassive(
+    host: string,
+    port: number,
+    largeReads: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<DataChannel> {
+    // A socket TLS will wrap reads through TLS's own layer, so only plain ones take the large buffers.
+    const socket = quiet(largeReads ? this.connectWithLargeReads(host, port) : connectTcp({ host, port }));
+    await awaitConnected(
       socket,
       'connect',
-      `Cannot open the data connection to ${host}:${address.port}`,
+      `Cannot open the data connection to ${host}:${port}`,
       this.settings.connectTimeoutMs,
       signal,
     );
-    await connected;
     socket.setNoDelay(true);
     return {
       ready: Promise.resolve(socket),
       destroy: (reset) => destroySocket(socket, reset),
     };
+  }
+
+  /**
+   * A passive TLS data connection for a transfer that receives. Made by
+   * tls.connect itself rather than around a TCP socket of ours, because
+   * only then does TLS take `onread`: decrypted data lands in the slabs
+   * instead of a fresh 16 KiB Buffer per TLS record. Each piece is pushed
+   * into the socket's own stream, which keeps the order of data and end
+   * and holds what arrives before the transfer listens (this socket reads
+   * from the start: the handshake needs it). Its `destroy` cannot reset
+   * (TLS hides the TCP handle), which is fine for a transfer that only
+   * reads: the server notices the close when it next writes, and ABOR
+   * follows anyway.
+   */
+  private async connectReceivingTls(
+    host: string,
+    port: number,
+    control: ControlConnection,
+    signal: AbortSignal | undefined,
+  ): Promise<DataChannel> {
+    // Node documents `onread` for tls.connect; @types/node does not list it.
+    const options: ConnectionOptions & { onread: OnReadOpts } = {
+      host,
+      port,
+      session: control.tlsSession,
+      ...tlsClientOptions(control.host),
+      onread: {
+        buffer: () => this.slab.next(),
+        // false (the stream is full) stops reading until the transfer catches up.
+        callback: (bytes: number, region: Uint8Array): boolean => tls.push(this.slab.take(region, bytes)),
+      },
+    };
+    const tls: TLSSocket = quiet(connectTls(options));
+    await awaitConnected(
+      tls,
+      'connect',
+      `Cannot open the data connection to ${host}:${port}`,
+      this.settings.connectTimeoutMs,
+      signal,
+    );
+    tls.setNoDelay(true);
+    const ready = this.handshake(tls, control).catch((error: unknown) => {
+      throw noticeError('Cannot secure the data connection', error);
+    });
+    // Marked handled here; the transfer awaits it (or abandons it after a refusal).
+    ready.catch(() => undefined);
+    return { ready, destroy: () => destroySocket(tls) };
   }
 
   private listen(host: string): Promise<Server> {
@@ -243,27 +316,10 @@ export class DataConnector {
     let raw: Socket | null = null;
     let secure: TLSSocket | null = null;
     const ready = channel.ready
-      .then(async (socket) => {
+      .then((socket) => {
         raw = socket;
-        const tls = quiet(connectTls({ socket, session: control.tlsSession, ...tlsClientOptions(control.host) }));
-        secure = tls;
-        // Newer tickets keep the next data connection's resumption fresh (TLS 1.3).
-        tls.on('session', (ticket: Buffer) => (control.tlsSession = ticket));
-        const what = 'TLS on the data connection';
-        await awaitConnected(tls, 'secureConnect', what, this.settings.connectTimeoutMs, undefined);
-        // A resumed session is the control connection's own (it proves the
-        // same keys, and TLS 1.3 sends no certificate then); a fresh
-        // handshake must show the certificate the control connection showed.
-        if (!tls.isSessionReused()) {
-          this.settings.log('info', 'The data connection did not resume the TLS session');
-          const fingerprint = tls.getPeerCertificate().fingerprint256 as string | undefined;
-          if (fingerprint !== control.fingerprint) {
-            tls.destroy();
-            const shown = fingerprint ?? 'none';
-            throw new FerryError('TLS_UNTRUSTED', `The data connection presented another certificate (${shown})`);
-          }
-        }
-        return tls;
+        secure = quiet(connectTls({ socket, session: control.tlsSession, ...tlsClientOptions(control.host) }));
+        return this.handshake(secure, control);
       })
       .catch((error: unknown) => {
         throw noticeError('Cannot secure the data connection', error);
@@ -278,6 +334,29 @@ export class DataConnector {
         if (secure) destroySocket(secure);
       },
     };
+  }
+
+  /**
+   * Waits for a data connection's TLS handshake and checks it: a resumed
+   * session is the control connection's own (it proves the same keys, and
+   * TLS 1.3 sends no certificate then); a fresh handshake must show the
+   * certificate the control connection showed.
+   */
+  private async handshake(tls: TLSSocket, control: ControlConnection): Promise<TLSSocket> {
+    // Newer tickets keep the next data connection's resumption fresh (TLS 1.3).
+    tls.on('session', (ticket: Buffer) => (control.tlsSession = ticket));
+    const what = 'TLS on the data connection';
+    await awaitConnected(tls, 'secureConnect', what, this.settings.connectTimeoutMs, undefined);
+    if (!tls.isSessionReused()) {
+      this.settings.log('info', 'The data connection did not resume the TLS session');
+      const fingerprint = tls.getPeerCertificate().fingerprint256 as string | undefined;
+      if (fingerprint !== control.fingerprint) {
+        tls.destroy();
+        const shown = fingerprint ?? 'none';
+        throw new FerryError('TLS_UNTRUSTED', `The data connection presented another certificate (${shown})`);
+      }
+    }
+    return tls;
   }
 }
 

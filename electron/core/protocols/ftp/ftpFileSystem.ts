@@ -143,6 +143,7 @@ export class FtpFileSystem implements RemoteFileSystem {
         action: `Cannot list "${folder}"`,
         command: line,
         restOffset: 0,
+        receives: true,
         move: (socket, stop) => receive(socket, sink, () => undefined, stop),
       },
       signal,
@@ -220,6 +221,7 @@ export class FtpFileSystem implements RemoteFileSystem {
           action: `Cannot download "${target}"`,
           command: commandLine('RETR', target),
           restOffset: offset,
+          receives: true,
           move: (socket, stop) =>
             receive(
               socket,
@@ -264,6 +266,7 @@ export class FtpFileSystem implements RemoteFileSystem {
           action: `Cannot upload "${target}"`,
           command: commandLine(verb, target),
           restOffset,
+          receives: false,
           fallback550: 'PERMISSION_DENIED',
           move: (socket, stop) =>
             send(

@@ -28,6 +28,8 @@ export interface TransferPlan {
   command: string;
   /** Send REST with this offset first when over 0. */
   restOffset: number;
+  /** The data connection carries data to us (RETR, LIST), not from us (STOR). */
+  receives: boolean;
   /** The code a 550 gets when the server's words say nothing clear. */
   fallback550?: FerryErrorCode;
   /** Moves the bytes over the data connection; resolves when our side is done, rejects when `stop` fires. */
@@ -93,7 +95,7 @@ export async function runTransfer(context: TransferContext, plan: TransferPlan, 
       throw replyError(`${plan.action}: the server cannot resume at byte ${plan.restOffset}`, rest);
   }
 
-  const channel: DataChannel = await context.connector.prepare(control, context.protect, signal);
+  const channel: DataChannel = await context.connector.prepare(control, context.protect, plan.receives, signal);
   let first: FtpReply;
   try {
     control.send(plan.command);
