@@ -500,6 +500,11 @@ export class TransferQueue {
       .map((child) => {
         const job = this.createJob(child);
         job.parent = parent.id;
+        // A folder that expands again after a restart may have had files
+        // finished (or half done) that no save recorded: like every restored
+        // job, its files may have begun, so they recognise their own
+        // finished copies and resume their partials instead of asking.
+        if (parent.started === true) job.started = true;
         return job;
       });
     const index = this.active.indexOf(parent);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -362,6 +362,42 @@ describe('TransferQueue after a restart', () => {
     const files = queue.succeeded().filter((job) => job.kind === 'file');
     expect(files.map((job) => job.remotePath).sort()).toEqual(['/again/a.txt', '/again/b.txt']);
     expect(await readFile(join(target, 'a.txt'), 'utf8')).toBe('a');
+    await queue.close();
+  });
+
+  it('recognises files it finished before the crash when no save recorded them', async () => {
+    const modified = Date.parse('2024-05-06T07:08:09Z');
+    server.addFile('/done/a.txt', Buffer.from('aaa'), modified);
+    server.addFile('/done/b.txt', Buffer.from('bbb'), modified);
+    const target = join(folder, 'done');
+    // a.txt arrived (with the server's time, as Ferry leaves it) after the last save.
+    await mkdir(target);
+    await writeFile(join(target, 'a.txt'), 'aaa');
+    await utimes(join(target, 'a.txt'), new Date(modified), new Date(modified));
+    const store = new QueueStore(join(folder, 'queue.json'));
+    const base = { site: 's', direction: 'download' as const, size: null, transferred: 0, attempts: 0, added: 1 };
+    await writeFile(
+      store.path,
+      JSON.stringify({
+        version: 1,
+        jobs: [{ ...base, id: 'folder', kind: 'folder', remotePath: '/done', localPath: target, state: 'running' }],
+      }),
+    );
+    const questions: OverwriteQuestion[] = [];
+    const queue = await TransferQueue.open(
+      queueOptions({
+        store,
+        overwrite: 'ask',
+        ask: (question) => {
+          questions.push(question);
+          return Promise.resolve({ action: 'skip', applyToAll: false });
+        },
+      }),
+    );
+    await queue.whenIdle();
+    expect(questions).toEqual([]);
+    expect(queue.failed()).toEqual([]);
+    expect(await readFile(join(target, 'b.txt'), 'utf8')).toBe('bbb');
     await queue.close();
   });
 });
