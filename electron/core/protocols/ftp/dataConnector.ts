@@ -60,7 +60,7 @@ function noticeError(what: string, error: unknown): FerryError {
  */
 export class DataConnector {
   private passiveCommand: 'EPSV' | 'PASV' = 'EPSV';
-  /** Where plain passive data sockets read into; one per session, which has one data connection at a time. */
+  /** Where passive data connections that can (plain ones, TLS ones that receive) read into; a session has one at a time. */
   private readonly slab = new ReadSlab();
   private activeCommand: 'EPRT' | 'PORT' = 'EPRT';
 
