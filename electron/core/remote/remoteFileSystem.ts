@@ -61,6 +61,11 @@ export interface RemoteFileSystem {
   list(path: string, signal?: AbortSignal): Promise<FileEntry[]>;
   /** One entry's facts; NOT_FOUND when it does not exist. */
   stat(path: string, signal?: AbortSignal): Promise<FileEntry>;
+  /**
+   * A file's size as the server reports it, where the engine has a query
+   * cheaper than `stat` (FTP without MLST: SIZE alone, not SIZE and MDTM).
+   */
+  size?(path: string, signal?: AbortSignal): Promise<number>;
   /** Streams the file (from `offset`) into `destination`; resolves with the bytes written. Does not end `destination`. */
   download(path: string, destination: Writable, options?: TransferOptions): Promise<number>;
   /** Streams `source` into the file (at `offset`, replacing what follows); resolves with the bytes sent. */
