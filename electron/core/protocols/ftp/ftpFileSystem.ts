@@ -49,6 +49,13 @@ function capabilitiesFrom(features: FtpFeatures, hashes: Map<HashAlgorithm, Hash
 }
 
 /** A refusal that means "I do not know this command" rather than "not for this file". */
+/** The byte count of a `213` reply to SIZE, or null for a refusal or a reply that names no size. */
+function sizeOf(reply: FtpReply): number | null {
+  if (reply.code !== 213) return null;
+  const bytes = Number(replyText(reply).split(/\s+/)[0]);
+  return Number.isSafeInteger(bytes) && bytes >= 0 ? bytes : null;
+}
+
 function isUnknownCommand(reply: FtpReply): boolean {
   return reply.code === 500 || reply.code === 502 || reply.code === 504;
 }
@@ -173,14 +180,13 @@ export class FtpFileSystem implements RemoteFileSystem {
         if (isCompletion(cwd)) return folderEntry(target);
         throw replyError(`Cannot read "${target}"`, size);
       }
-      const bytes = Number(replyText(size).split(/\s+/)[0]);
       const mdtm = await control.execute(commandLine('MDTM', target), options);
       const modified = mdtm.code === 213 ? parseFtpTimestamp(replyText(mdtm).split(/\s+/)[0] ?? '') : null;
       const name = remoteBaseName(target);
       return {
         name,
         type: 'file',
-        size: Number.isSafeInteger(bytes) && bytes >= 0 ? bytes : 0,
+        size: sizeOf(size) ?? 0,
         modified,
         permissions: null,
         hidden: name.startsWith('.'),
@@ -200,8 +206,8 @@ export class FtpFileSystem implements RemoteFileSystem {
       control.execute(commandLine('SIZE', target), { timeoutMs: replyTimeoutMs, signal }),
     );
     if (reply.code !== 213) throw replyError(`Cannot read the size of "${target}"`, reply);
-    const bytes = Number(replyText(reply).split(/\s+/)[0]);
-    if (!Number.isSafeInteger(bytes) || bytes < 0) {
+    const bytes = sizeOf(reply);
+    if (bytes === null) {
       throw new FerryError('PROTOCOL', `The server answered SIZE with no size: ${replyText(reply)}`, {
         replyCode: reply.code,
       });
@@ -255,8 +261,7 @@ export class FtpFileSystem implements RemoteFileSystem {
           timeoutMs: context.replyTimeoutMs,
           signal: options.signal,
         });
-        const remoteSize = size.code === 213 ? Number(replyText(size).split(/\s+/)[0]) : -1;
-        if (remoteSize === offset) verb = 'APPE';
+        if (sizeOf(size) === offset) verb = 'APPE';
         else restOffset = offset;
       }
       let bytes = 0;
