@@ -11,10 +11,10 @@ import { openRemote } from '../../../electron/core/remote/openRemote.js';
 import type { RemoteFileSystem } from '../../../electron/core/remote/remoteFileSystem.js';
 import { downloadFile } from '../../../electron/core/transfers/downloadFile.js';
 import { partialPathFor } from '../../../electron/core/transfers/partialFile.js';
-import { FerryError } from '../../../shared/errors.js';
 import { parseFerryUrl } from '../../../shared/url.js';
 import { loadServers } from '../../servers/config.js';
 import { startHostileFtpServer, type HostileScenario, type HostileServer } from '../../servers/hostileFtpServer.js';
+import { failure } from '../failure.js';
 
 const servers = loadServers();
 const local = mkdtempSync(join(tmpdir(), 'ferry-ftp-hostile-'));
@@ -52,15 +52,6 @@ async function open(
     ftp: { trustFingerprint: servers.tls.fingerprint256, keepaliveMs: 0, ...ftp },
   });
   return remote;
-}
-
-async function failure(promise: Promise<unknown>): Promise<FerryError> {
-  const error: unknown = await promise.then(
-    () => new Error('expected a failure'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(FerryError);
-  return error as FerryError;
 }
 
 function sentPassword(hostile: HostileServer): boolean {

@@ -13,7 +13,7 @@ import { openRemote } from '../../../electron/core/remote/openRemote.js';
 import { downloadFile } from '../../../electron/core/transfers/downloadFile.js';
 import { partialPathFor } from '../../../electron/core/transfers/partialFile.js';
 import { uploadFile } from '../../../electron/core/transfers/uploadFile.js';
-import { FerryError } from '../../../shared/errors.js';
+import type { FerryError } from '../../../shared/errors.js';
 import { parseFerryUrl } from '../../../shared/url.js';
 import {
   connect,
@@ -29,6 +29,7 @@ import {
   type Session,
   type TlsVariant,
 } from './ftpFixtures.js';
+import { failure } from '../failure.js';
 
 const MEDIUM_SIZE = 3 * 1024 * 1024 + 17;
 const medium = randomBytes(MEDIUM_SIZE);
@@ -55,13 +56,9 @@ afterAll(() => {
 });
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<FerryError> {
-  const error: unknown = await promise.then(
-    () => new Error('expected a failure'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(FerryError);
-  expect((error as FerryError).code).toBe(code);
-  return error as FerryError;
+  const error = await failure(promise);
+  expect(error.code).toBe(code);
+  return error;
 }
 
 /** How many times the session logged in (1 when it never had to reconnect). */

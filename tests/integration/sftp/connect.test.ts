@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FerryError } from '../../../shared/errors.js';
 import {
   dataFolder,
   hostKeyLine,
@@ -18,16 +17,7 @@ import {
   servers,
   sshd,
 } from './sftpTestKit.js';
-
-async function failure(promise: Promise<unknown>): Promise<FerryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof FerryError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
+import { failure } from '../failure.js';
 
 const folders: string[] = [];
 async function folder(trusted: boolean): Promise<string> {

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadFile } from '../../../electron/core/transfers/downloadFile.js';
 import { uploadFile } from '../../../electron/core/transfers/uploadFile.js';
-import { FerryError } from '../../../shared/errors.js';
 import { createExtraSshd, type ExtraSshd } from '../../servers/extraSshd.js';
 import { dataFolder, keyUser, openSession, removeAll, removeDataFolders, sha256, uniqueName } from './sftpTestKit.js';
+import { failure } from '../failure.js';
 
 const SIZE = 96 * 1024 * 1024 + 4321;
 let server: ExtraSshd;
@@ -20,16 +20,6 @@ let folder = '';
 let local = '';
 let trustFolder = '';
 const content = randomBytes(SIZE);
-
-async function failure(promise: Promise<unknown>): Promise<FerryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof FerryError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 beforeAll(async () => {
   server = await createExtraSshd();

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SftpFileSystem } from '../../../electron/core/protocols/sftp/sftpFileSystem.js';
 import { downloadFile } from '../../../electron/core/transfers/downloadFile.js';
 import { uploadFile } from '../../../electron/core/transfers/uploadFile.js';
-import { FerryError } from '../../../shared/errors.js';
 import { keyUser, openSession, removeAll, removeDataFolders, sha256, sha256File, uniqueName } from './sftpTestKit.js';
+import { failure } from '../failure.js';
 
 const LARGE_SIZE = 256 * 1024 * 1024 + 12_345;
 
@@ -31,16 +31,6 @@ function collector(): { stream: Writable; data: () => Buffer } {
     },
   });
   return { stream, data: () => Buffer.concat(chunks) };
-}
-
-async function failure(promise: Promise<unknown>): Promise<FerryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof FerryError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 async function remoteFixture(name: string, content: Buffer): Promise<string> {
