@@ -1,11 +1,12 @@
-// Vitest globalSetup for the integration project: makes sure the real test
-// servers run (installing packages first if a server binary is missing) and
-// stops them afterwards, but only if this run started them.
+// Vitest globalSetup for the suites that need real servers (integration and
+// end-to-end): makes sure the real test servers run (installing packages
+// first if a server binary is missing) and stops them afterwards, but only if
+// this run started them.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import { serversRunning } from '../servers/config.js';
+import { serversRunning } from './config.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SERVER_BINARIES = [
