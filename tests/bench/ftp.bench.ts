@@ -7,12 +7,15 @@
 // curl followed by `sync FILE` and Ferry's ratio to that.
 // The last columns take Ferry's own "seconds" from --json (the transfer,
 // without the CLI's start-up and login) against curl's whole run.
+// Every timed run starts after a `sync`: a run that begins while the
+// kernel still writes back the gigabyte the previous one left dirty would
+// pay for it, whichever tool that was.
 // Reports; never fails on speed.
 //
 // Needs the test servers (bash tests/servers/start.sh, as root) and the
 // built CLI (npm run build). Run with its own vitest config (it is no part
 // of npm test): npm run bench:ftp
-// FERRY_BENCH_ROUNDS (default 2) sets the rounds; FERRY_BENCH_MIB the size;
+// FERRY_BENCH_ROUNDS (default 3) sets the rounds; FERRY_BENCH_MIB the size;
 // FERRY_BENCH_CASES runs only the cases whose label contains one of its
 // comma-separated words, e.g. FERRY_BENCH_CASES=active or =upload,TLS.
 import { spawnSync } from 'node:child_process';
@@ -30,7 +33,7 @@ const state = loadServers();
 const user = state.users.password;
 const host = state.host;
 const port = state.ftp.port;
-const rounds = Number(process.env['FERRY_BENCH_ROUNDS'] ?? 2);
+const rounds = Number(process.env['FERRY_BENCH_ROUNDS'] ?? 3);
 const size = Number(process.env['FERRY_BENCH_MIB'] ?? 1024) * 1024 * 1024;
 
 const name = 'ferry-bench.bin';
@@ -138,6 +141,7 @@ function selected(all: Case[]): Case[] {
 function measure(entry: Case, tool: Tool): { seconds: number; own: number; flush: number } {
   const dest = entry.dest(tool);
   const [command, args] = entry[tool](dest);
+  spawnSync('sync');
   try {
     const { wall, own } = run(command, args, { FERRY_PASSWORD: user.password });
     const flush = tool === 'curl' && entry.flush ? run(...entry.flush(dest)).wall : 0;
