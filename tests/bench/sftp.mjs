@@ -10,8 +10,8 @@
 // downloads are not flushed to disk by either (Ferry only with --fsync,
 // OpenSSH only with `get -f`); uploads are flushed by the server for both
 // (Ferry sends fsync@openssh.com by default, OpenSSH with `put -f`).
-// Rounds alternate which client goes first, and the
-// median of the rounds is reported.
+// Rounds alternate which client goes first, each run starts after a
+// `sync`, and the median of the rounds is reported.
 // Ratio = OpenSSH's time / Ferry's time: above 1.0 Ferry is faster.
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
@@ -94,6 +94,9 @@ function makeSource() {
 }
 
 function timed(command, args, input) {
+  // Start from no dirty pages: a run must not pay for the writeback of the
+  // gigabyte the one before it left behind.
+  spawnSync('sync');
   const started = process.hrtime.bigint();
   const result = spawnSync(command, args, { input, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
