@@ -43,6 +43,23 @@ export interface TransferOptions {
 export interface UploadOptions extends TransferOptions {
   /** The total size when known, so engines that announce sizes (TFTP tsize, FTP ALLO) can. */
   size?: number;
+  /**
+   * The modification time the file is to get. An engine that can set it on
+   * the way, without a round trip of its own (SFTP: on the open handle, in
+   * the burst that closes it), does and says so through `onFinished`; for
+   * the others the caller sets it afterwards.
+   */
+  modified?: Date;
+  /** Hears what the engine learned as the upload ended, so the caller need not ask the server again. */
+  onFinished?: (facts: UploadFacts) => void;
+}
+
+/** What an engine learned as an upload ended, at no extra cost. */
+export interface UploadFacts {
+  /** The file's size on the server once everything was written. */
+  size?: number;
+  /** True when the file got `UploadOptions.modified`. */
+  modifiedSet?: boolean;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { open, stat } from 'node:fs/promises';
 import { FerryError } from '../../../shared/errors.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
-import type { HashAlgorithm, RemoteFileSystem } from '../remote/remoteFileSystem.js';
+import type { HashAlgorithm, RemoteFileSystem, UploadFacts } from '../remote/remoteFileSystem.js';
 import type { Throttle } from './throttle.js';
 import { remoteSize } from './remoteSize.js';
 import { checkHash, type HashCheck } from './verify.js';
@@ -129,7 +129,10 @@ export async function uploadFile(
     if (existing && existing.type === 'file' && existing.size <= size) offset = existing.size;
   }
 
+  const keepModified = (options.keepModified ?? true) && remote.capabilities.setModified;
   let transferred = 0;
+  // What the engine learned on the way saves asking the server for the size and setting the time.
+  let facts: UploadFacts = {};
   if (offset < size || offset === 0) {
     const local = await readFrom(source, offset, size, options.throttle);
     try {
@@ -138,6 +141,10 @@ export async function uploadFile(
         size,
         signal: options.signal,
         onProgress: (bytes) => options.onProgress?.(bytes, size),
+        ...(keepModified ? { modified } : {}),
+        onFinished: (learned) => {
+          facts = learned;
+        },
       });
     } finally {
       local.close();
@@ -146,7 +153,7 @@ export async function uploadFile(
 
   let verified: UploadResult['verified'] = 'none';
   if (remote.capabilities.stat) {
-    const after = await remoteSize(remote, writePath, options.signal);
+    const after = facts.size ?? (await remoteSize(remote, writePath, options.signal));
     if (after !== size) {
       throw new FerryError(
         'VERIFY_FAILED',
@@ -167,8 +174,6 @@ export async function uploadFile(
     verified = algorithm;
   }
   if (writePath !== remotePath) await remote.rename(writePath, remotePath, options.signal);
-  if ((options.keepModified ?? true) && remote.capabilities.setModified) {
-    await remote.setModified(remotePath, modified, options.signal);
-  }
+  if (keepModified && facts.modifiedSet !== true) await remote.setModified(remotePath, modified, options.signal);
   return { transferred, size, verified };
 }

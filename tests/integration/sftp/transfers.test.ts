@@ -10,6 +10,7 @@ import { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SftpFileSystem } from '../../../electron/core/protocols/sftp/sftpFileSystem.js';
+import type { UploadFacts } from '../../../electron/core/remote/remoteFileSystem.js';
 import { downloadFile } from '../../../electron/core/transfers/downloadFile.js';
 import { uploadFile } from '../../../electron/core/transfers/uploadFile.js';
 import { keyUser, openSession, removeAll, removeDataFolders, sha256, sha256File, uniqueName } from './sftpTestKit.js';
@@ -83,6 +84,24 @@ describe('SFTP transfers', () => {
     const target = join(folder, 'empty-up.bin');
     expect(await remote.upload(Readable.from([]), target)).toBe(0);
     expect((await stat(target)).size).toBe(0);
+  });
+
+  it('sets the time and learns the size with the close, in the same burst', async () => {
+    const when = new Date('2020-02-02T02:02:02Z');
+    const target = join(folder, 'finished.bin');
+    const facts: UploadFacts[] = [];
+    const sent = await remote.upload(Readable.from([data]), target, {
+      modified: when,
+      onFinished: (learned) => facts.push(learned),
+    });
+    expect(sent).toBe(data.length);
+    expect(facts).toEqual([{ size: data.length, modifiedSet: true }]);
+    expect((await stat(target)).mtimeMs).toBe(when.getTime());
+    // Without a time to set, only the size is reported.
+    await remote.upload(Readable.from([data.subarray(0, 10)]), target, {
+      onFinished: (learned) => facts.push(learned),
+    });
+    expect(facts[1]).toEqual({ size: 10, modifiedSet: false });
   });
 
   it.each([0, 1, data.length - 1, data.length])('resumes a download at byte %i', async (offset) => {

@@ -5,7 +5,8 @@ import { FerryError } from '../../../../shared/errors.js';
 import { fromNodeError } from '../../errors/fromNodeError.js';
 import { canceledError } from '../../remote/streams.js';
 import { fromSftpError, sftpStatusOf } from './sftpErrors.js';
-import { closeHandle, openHandle, stalledError, statusRequest } from './sftpHandles.js';
+import type { UploadFacts } from '../../remote/remoteFileSystem.js';
+import { closeHandle, fstatHandle, openHandle, stalledError, statusRequest } from './sftpHandles.js';
 import { CONCURRENCY_SUSPECT_STATUSES, type PipelineHooks, type PipelineSettings } from './transferSettings.js';
 
 interface WriteRequest {
@@ -13,10 +14,12 @@ interface WriteRequest {
   data: Buffer;
 }
 
-/** Upload behaviour that depends on what the server offers. */
+/** What goes out with the CLOSE of an upload's handle. */
 export interface UploadFinishing {
   /** Send fsync@openssh.com before closing, so the data is on the server's disk when we report success. */
   fsync: boolean;
+  /** Give the file this modification time (FSETSTAT on the handle). */
+  modified?: Date;
 }
 
 /**
@@ -55,8 +58,9 @@ function takeBytes(chunks: Buffer[], size: number): Buffer {
  * each piece is kept until the server acknowledges it, so a bad-handle
  * failure under load can be re-sent on a fresh handle with one request in
  * flight. At `startOffset` > 0 the file is cut there first: what follows
- * is replaced, never left behind. Before the final CLOSE the server is
- * asked to fsync when `finishing.fsync` says so. Resolves with the bytes sent.
+ * is replaced, never left behind. The CLOSE goes out with what
+ * `finishing` asks for (see `flushAndClose`). Resolves with the bytes
+ * sent and what the server said about the finished file.
  */
 export async function pipelinedUpload(
   sftp: SFTPWrapper,
@@ -66,7 +70,7 @@ export async function pipelinedUpload(
   settings: PipelineSettings,
   hooks: PipelineHooks,
   finishing: UploadFinishing,
-): Promise<number> {
+): Promise<{ bytes: number; facts: UploadFacts }> {
   const { requestSize, requestTimeoutMs } = settings;
   const flags = OPEN_MODE.WRITE | OPEN_MODE.CREAT | (startOffset === 0 ? OPEN_MODE.TRUNC : 0);
   let handle: Buffer;
@@ -156,15 +160,28 @@ export async function pipelinedUpload(
   };
 
   /**
-   * FSYNC (when asked) and CLOSE for `opened`, sent back to back; the
-   * server handles one handle's requests in order, so the flush still
-   * covers every WRITE before it. Rejects with the first failure; the
-   * CLOSE reply is where some servers report a write that failed late.
+   * Ends the upload on `opened` in one burst: FSETSTAT with the time (when
+   * given), FSYNC (when asked), FSTAT and CLOSE. The server handles one
+   * handle's requests in order, so the flush and the size cover every WRITE
+   * before them. Rejects with the first failure of the flush or the close
+   * (the CLOSE reply is where some servers report a write that failed
+   * late); a refused time or size is only left out of the facts, and the
+   * caller asks again its own way.
    */
-  const flushAndClose = (opened: Buffer): Promise<void> => {
+  const flushAndClose = (opened: Buffer): Promise<UploadFacts> => {
+    let timed: Promise<boolean> = Promise.resolve(false);
     let flushed: Promise<void> = Promise.resolve();
+    let size: Promise<number | undefined> = Promise.resolve(undefined);
     let closed: Promise<void> = Promise.resolve();
     settings.batch(() => {
+      const modified = finishing.modified;
+      if (modified !== undefined) {
+        const seconds = Math.floor(modified.getTime() / 1000);
+        timed = statusRequest((done) => sftp.fsetstat(opened, { atime: seconds, mtime: seconds }, done)).then(
+          () => true,
+          () => false,
+        );
+      }
       if (finishing.fsync) {
         flushed = statusRequest((done) => sftp.ext_openssh_fsync(opened, (error) => done(error))).catch(
           (error: unknown) => {
@@ -172,14 +189,21 @@ export async function pipelinedUpload(
           },
         );
       }
+      size = fstatHandle(sftp, opened).then(
+        (stats) => stats.size,
+        () => undefined,
+      );
       closed = closeHandle(sftp, opened, requestTimeoutMs, hooks.isSessionLost).catch((error: unknown) => {
         throw fromSftpError(error, 'finish writing', path, hooks.isSessionLost());
       });
     });
-    return Promise.all([flushed, closed]).then(() => undefined);
+    return Promise.all([timed, flushed, size, closed]).then(([modifiedSet, , sizeAfter]) => ({
+      modifiedSet,
+      ...(sizeAfter === undefined ? {} : { size: sizeAfter }),
+    }));
   };
   /** The handle whose FSYNC and CLOSE already went out, if any, and their outcome. */
-  let closing: { handle: Buffer; done: Promise<void> } | null = null;
+  let closing = null as { handle: Buffer; done: Promise<UploadFacts> } | null;
   /** Closes a handle we give up on, unless its CLOSE is already on the way (a second one could hit a reused handle). */
   const release = async (opened: Buffer): Promise<void> => {
     if (closing?.handle === opened) await closing.done.catch(() => undefined);
@@ -213,9 +237,22 @@ export async function pipelinedUpload(
   const pending: Buffer[] = [];
   let pendingBytes = 0;
   /**
+   * Once the last piece is out, a server that has shown no trouble with
+   * concurrency gets the closing burst right behind it instead of a round
+   * trip later: for a small file that is most of the time it takes.
+   */
+  const closeEarly = (): void => {
+    if (closing !== null || pendingBytes > 0 || stopped() || limit <= 1 || recoveryDue()) return;
+    const done = flushAndClose(handle);
+    // Awaited below; until then a failure must not count as unhandled.
+    done.catch(() => undefined);
+    closing = { handle, done };
+  };
+  /**
    * Sends as many pieces as there are free request slots, in one socket
    * write (ssh2 writes every SSH packet on its own otherwise, two or three
-   * per piece). Only whole pieces unless `final`, when the tail goes too.
+   * per piece). Only whole pieces unless `final`, when the tail goes too,
+   * and with it the closing burst when it fits in the same write.
    */
   const sendPieces = (final: boolean): void => {
     settings.batch(() => {
@@ -227,6 +264,7 @@ export async function pipelinedUpload(
         send({ offset, data });
         offset += data.length;
       }
+      if (final) closeEarly();
     });
   };
   /** Sends what is buffered (all of it when `final`), waiting for free slots and recovering failed pieces first. */
@@ -251,15 +289,6 @@ export async function pipelinedUpload(
       failure ??= fromNodeError(error, 'read', 'the upload source');
     }
     await sendBuffered(true);
-    if (!stopped() && limit > 1 && !recoveryDue()) {
-      // A server that has shown no trouble with concurrency gets FSYNC and
-      // CLOSE right behind the last WRITE instead of a round trip later:
-      // for a small file that is most of the time it takes.
-      const done = flushAndClose(handle);
-      // Awaited below; until then a failure must not count as unhandled.
-      done.catch(() => undefined);
-      closing = { handle, done };
-    }
     await waitUntil(() => inFlight.size === 0);
     if (recoveryDue() && !stopped()) await recover();
     if (resend.length > 0) {
@@ -269,8 +298,8 @@ export async function pipelinedUpload(
     }
     if (hooks.signal?.aborted) failure ??= canceledError();
     if (failure) throw failure;
-    if (closing?.handle === handle) await closing.done;
-    else await flushAndClose(handle);
+    const facts = closing?.handle === handle ? await closing.done : await flushAndClose(handle);
+    return { bytes: offset - startOffset, facts };
   } catch (error) {
     await release(handle);
     throw error;
@@ -278,5 +307,4 @@ export async function pipelinedUpload(
     clearInterval(watchdog);
     hooks.signal?.removeEventListener('abort', onAbort);
   }
-  return offset - startOffset;
 }

@@ -282,18 +282,17 @@ export class SftpFileSystem implements RemoteFileSystem {
     // it off to save the flush per file (milliseconds each on many small ones).
     const fsync = (this.options.fsyncUploads ?? true) && this.server.extensions.has('fsync@openssh.com');
     this.log('command', `WRITE ${path} from byte ${offset}`);
-    const bytes = await pipelinedUpload(
+    const { bytes, facts } = await pipelinedUpload(
       this.sftp,
       source,
       path,
       offset,
       this.settings(this.requestSize.write),
       this.hooks(options),
-      {
-        fsync,
-      },
+      { fsync, ...(options.modified ? { modified: options.modified } : {}) },
     );
     this.log('reply', `Wrote ${bytes} bytes to ${path}${fsync ? ' (flushed to disk)' : ''}`);
+    options.onFinished?.(facts);
     return bytes;
   }
 

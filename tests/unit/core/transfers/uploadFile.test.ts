@@ -103,6 +103,52 @@ describe('uploadFile', () => {
     });
   });
 
+  it('takes the size and the time from an engine that settles them as the upload ends, asking nothing more', async () => {
+    /** Sets the time itself and reports the size it wrote, as SFTP does with its closing burst. */
+    class FinishingDisk extends SizingDisk {
+      setTimes = 0;
+      override async upload(source: Readable, path: string, options: UploadOptions = {}): Promise<number> {
+        const sent = await super.upload(source, path, options);
+        if (options.modified) await utimes(path, options.modified, options.modified);
+        options.onFinished?.({ size: (await stat(path)).size, modifiedSet: options.modified !== undefined });
+        return sent;
+      }
+      override async setModified(path: string, modified: Date): Promise<void> {
+        this.setTimes += 1;
+        await super.setModified(path, modified);
+      }
+    }
+    const disk = new FinishingDisk(folder);
+    const result = await uploadFile(disk, source, remotePath, { temporaryPath: `${remotePath}.part` });
+    expect(result).toEqual({ transferred: content.length, size: content.length, verified: 'size' });
+    expect({ sizes: disk.sizes, stats: disk.stats, setTimes: disk.setTimes }).toEqual({
+      sizes: 0,
+      stats: 0,
+      setTimes: 0,
+    });
+    expect((await stat(remotePath)).mtime.toISOString()).toBe('2022-02-03T04:05:06.000Z');
+    // Told not to keep the time, the engine is not asked to set one either.
+    await uploadFile(disk, source, join(folder, 'fresh.tar'), { keepModified: false });
+    expect((await stat(join(folder, 'fresh.tar'))).mtime.getFullYear()).toBeGreaterThan(2022);
+  });
+
+  it('fails the size check on the size an engine reports', async () => {
+    class ShortReportDisk extends SizingDisk {
+      override async upload(source: Readable, path: string, options: UploadOptions = {}): Promise<number> {
+        const sent = await super.upload(source, path, options);
+        options.onFinished?.({ size: 10 });
+        return sent;
+      }
+    }
+    const disk = new ShortReportDisk(folder);
+    await expect(uploadFile(disk, source, remotePath, { temporaryPath: `${remotePath}.part` })).rejects.toMatchObject({
+      code: 'VERIFY_FAILED',
+      details: { expectedSize: content.length, actualSize: 10 },
+    });
+    expect(disk.sizes).toBe(0);
+    await expect(stat(remotePath)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('sends the size the caller read, and takes its time from the caller too', async () => {
     const when = new Date('2021-01-02T03:04:05Z');
     const result = await uploadFile(new LocalDisk(folder), source, remotePath, {
