@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import type { FileEntry } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
 import { formatSize } from '../../../shared/format.js';
 import { joinRemote, remoteBaseName } from '../../../shared/remotePath.js';
@@ -56,14 +57,16 @@ async function localKind(path: string): Promise<'file' | 'folder' | null> {
   );
 }
 
-async function remoteKind(
+/** What is at `path` on the server: null when nothing, no entry when the engine cannot tell (TFTP). */
+async function remoteLookup(
   remote: RemoteFileSystem,
   path: string,
   signal: AbortSignal,
-): Promise<'file' | 'folder' | null> {
-  if (!remote.capabilities.stat) return 'file';
+): Promise<{ kind: 'file' | 'folder'; entry?: FileEntry } | null> {
+  if (!remote.capabilities.stat) return { kind: 'file' };
   try {
-    return (await remote.stat(path, signal)).type === 'directory' ? 'folder' : 'file';
+    const entry = await remote.stat(path, signal);
+    return { kind: entry.type === 'directory' ? 'folder' : 'file', entry };
   } catch (error) {
     if (error instanceof FerryError && error.code === 'NOT_FOUND') return null;
     throw error;
@@ -88,8 +91,9 @@ export async function get(
 ) {
   return withRemote(url, context, async (remote, target, connect) => {
     const remotePath = remotePathOf(target, remote);
-    const kind = await remoteKind(remote, remotePath, context.signal);
-    if (kind === null) throw new FerryError('NOT_FOUND', `${remotePath} does not exist on the server`);
+    const found = await remoteLookup(remote, remotePath, context.signal);
+    if (found === null) throw new FerryError('NOT_FOUND', `${remotePath} does not exist on the server`);
+    const { kind, entry } = found;
     if (kind === 'folder' && !options.recursive) {
       throw new FerryError('INVALID_INPUT', `${remotePath} is a folder; use -r to download it with everything in it`);
     }
@@ -115,6 +119,8 @@ export async function get(
           localPath: destination,
           resume: options.resume,
           ...(options.expectHash === undefined ? {} : { expectedHash: options.expectHash }),
+          // The job then need not ask the server again what was just asked.
+          ...(entry?.type === 'file' ? { listedSource: { size: entry.size, modified: entry.modified } } : {}),
         },
       ],
       { parallel: options.parallel, verify: options.verify, overwrite: 'overwrite', sync: options.sync },
@@ -135,7 +141,9 @@ export async function put(local: string, url: string, options: TransferCommandOp
   return withRemote(url, context, async (remote, target, connect) => {
     const base = remotePathOf(target, remote);
     const intoFolder =
-      target.path === '' || target.path.endsWith('/') || (await remoteKind(remote, base, context.signal)) === 'folder';
+      target.path === '' ||
+      target.path.endsWith('/') ||
+      (await remoteLookup(remote, base, context.signal))?.kind === 'folder';
     const remotePath = intoFolder ? joinRemote(base, basename(source)) : base;
     const summary = await runQueue(
       target,

@@ -1,7 +1,7 @@
 // `ferry ls|get|put` on ftp://, ftpes:// and ftps:// URLs against vsftpd,
 // run in-process through the same entry point as the binary.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,6 +87,18 @@ describe('ferry with FTP URLs', () => {
     expect(resumed.code).toBe(EXIT.ok);
     expect(resumed.err).toContain('[command] REST 1000');
     expect(sha256(readFileSync(target))).toBe(sha256(content));
+  });
+
+  it('asks the server about the file once before getting it, and keeps its time', async () => {
+    const target = join(local, 'asked-once.bin');
+    const { code, err } = await ferry('get', '-v', url('plain', `${scratch.remote}/data.bin`), target);
+    expect(code).toBe(EXIT.ok);
+    expect(err.match(/\[command\] SIZE /g)).toHaveLength(1);
+    expect(err.match(/\[command\] MDTM /g)).toHaveLength(1);
+    expect(sha256(readFileSync(target))).toBe(sha256(content));
+    // MDTM has whole seconds.
+    const serverSeconds = Math.floor(statSync(join(scratch.local, 'data.bin')).mtimeMs / 1000);
+    expect(statSync(target).mtimeMs).toBe(serverSeconds * 1000);
   });
 
   it('puts a file over implicit TLS with -v logging the session (password hidden) on stderr', async () => {
