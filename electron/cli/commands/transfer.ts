@@ -57,12 +57,14 @@ async function localKind(path: string): Promise<'file' | 'folder' | null> {
   );
 }
 
-/** What is at `path` on the server: null when nothing, no entry when the engine cannot tell (TFTP). */
-async function remoteLookup(
-  remote: RemoteFileSystem,
-  path: string,
-  signal: AbortSignal,
-): Promise<{ kind: 'file' | 'folder'; entry?: FileEntry } | null> {
+interface RemoteLookup {
+  kind: 'file' | 'folder';
+  /** Absent when the engine cannot look (TFTP), which then assumes a file. */
+  entry?: FileEntry;
+}
+
+/** What is at `path` on the server; null when nothing is. */
+async function remoteLookup(remote: RemoteFileSystem, path: string, signal: AbortSignal): Promise<RemoteLookup | null> {
   if (!remote.capabilities.stat) return { kind: 'file' };
   try {
     const entry = await remote.stat(path, signal);
@@ -71,6 +73,11 @@ async function remoteLookup(
     if (error instanceof FerryError && error.code === 'NOT_FOUND') return null;
     throw error;
   }
+}
+
+/** A looked-up file's facts, for a job to start from; undefined for anything else (the job asks). */
+function factsOf(entry: FileEntry | undefined): { size: number; modified: number | null } | undefined {
+  return entry?.type === 'file' ? { size: entry.size, modified: entry.modified } : undefined;
 }
 
 function checkExpectHash(options: TransferCommandOptions, kind: 'file' | 'folder'): void {
@@ -93,7 +100,8 @@ export async function get(
     const remotePath = remotePathOf(target, remote);
     const found = await remoteLookup(remote, remotePath, context.signal);
     if (found === null) throw new FerryError('NOT_FOUND', `${remotePath} does not exist on the server`);
-    const { kind, entry } = found;
+    const { kind } = found;
+    const listedSource = kind === 'file' ? factsOf(found.entry) : undefined;
     if (kind === 'folder' && !options.recursive) {
       throw new FerryError('INVALID_INPUT', `${remotePath} is a folder; use -r to download it with everything in it`);
     }
@@ -120,7 +128,7 @@ export async function get(
           resume: options.resume,
           ...(options.expectHash === undefined ? {} : { expectedHash: options.expectHash }),
           // The job then need not ask the server again what was just asked.
-          ...(entry?.type === 'file' ? { listedSource: { size: entry.size, modified: entry.modified } } : {}),
+          ...(listedSource === undefined ? {} : { listedSource }),
         },
       ],
       { parallel: options.parallel, verify: options.verify, overwrite: 'overwrite', sync: options.sync },
@@ -140,11 +148,13 @@ export async function put(local: string, url: string, options: TransferCommandOp
   checkExpectHash(options, kind);
   return withRemote(url, context, async (remote, target, connect) => {
     const base = remotePathOf(target, remote);
-    const intoFolder =
-      target.path === '' ||
-      target.path.endsWith('/') ||
-      (await remoteLookup(remote, base, context.signal))?.kind === 'folder';
+    const named =
+      target.path === '' || target.path.endsWith('/') ? undefined : await remoteLookup(remote, base, context.signal);
+    const intoFolder = named === undefined || named?.kind === 'folder';
     const remotePath = intoFolder ? joinRemote(base, basename(source)) : base;
+    // A URL naming the file itself was just looked up (null: nothing is there): the job need not ask again.
+    let listedDestination: { size: number; modified: number | null } | null | undefined;
+    if (kind === 'file' && !intoFolder) listedDestination = named === null ? null : factsOf(named.entry);
     const summary = await runQueue(
       target,
       remote,
@@ -158,6 +168,7 @@ export async function put(local: string, url: string, options: TransferCommandOp
           localPath: source,
           resume: options.resume,
           ...(options.expectHash === undefined ? {} : { expectedHash: options.expectHash }),
+          ...(listedDestination === undefined ? {} : { listedDestination }),
         },
       ],
       { parallel: options.parallel, verify: options.verify, overwrite: 'overwrite', sync: options.sync },

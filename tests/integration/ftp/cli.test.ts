@@ -101,6 +101,21 @@ describe('ferry with FTP URLs', () => {
     expect(statSync(target).mtimeMs).toBe(serverSeconds * 1000);
   });
 
+  it('asks the server about the named target once before putting a file there, existing or not', async () => {
+    for (const name of ['put-once.bin', 'put-once.bin']) {
+      const { code, err } = await ferry(
+        'put',
+        '-v',
+        join(scratch.local, 'data.bin'),
+        url('plain', `${scratch.remote}/${name}`),
+      );
+      expect(code).toBe(EXIT.ok);
+      const beforeStore = err.slice(0, err.indexOf('[command] STOR '));
+      expect(beforeStore.match(/\[command\] SIZE /g)).toHaveLength(1);
+    }
+    expect(sha256(readFileSync(join(scratch.local, 'put-once.bin')))).toBe(sha256(content));
+  });
+
   it('puts a file over implicit TLS with -v logging the session (password hidden) on stderr', async () => {
     const source = join(local, 'upload.bin');
     writeFileSync(source, content);
