@@ -150,7 +150,25 @@ export class DataConnector {
     signal: AbortSignal | undefined,
   ): Promise<DataChannel> {
     // A socket TLS will wrap reads through TLS's own layer, so only plain ones take the large buffers.
-    const socket = quiet(largeReads ? this.connectWithLargeReads(host, port) : connectTcp({ host, port }));
+    const socket = await this.connected(
+      quiet(largeReads ? this.connectWithLargeReads(host, port) : connectTcp({ host, port })),
+      host,
+      port,
+      signal,
+    );
+    return {
+      ready: Promise.resolve(socket),
+      destroy: (reset) => destroySocket(socket, reset),
+    };
+  }
+
+  /** Waits until a passive data socket has connected (TCP; TLS comes after), and turns Nagle off. */
+  private async connected<T extends Socket>(
+    socket: T,
+    host: string,
+    port: number,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     await awaitConnected(
       socket,
       'connect',
@@ -159,10 +177,7 @@ export class DataConnector {
       signal,
     );
     socket.setNoDelay(true);
-    return {
-      ready: Promise.resolve(socket),
-      destroy: (reset) => destroySocket(socket, reset),
-    };
+    return socket;
   }
 
   /**
@@ -195,15 +210,7 @@ export class DataConnector {
         callback: (bytes: number, region: Uint8Array): boolean => tls.push(this.slab.take(region, bytes)),
       },
     };
-    const tls: TLSSocket = quiet(connectTls(options));
-    await awaitConnected(
-      tls,
-      'connect',
-      `Cannot open the data connection to ${host}:${port}`,
-      this.settings.connectTimeoutMs,
-      signal,
-    );
-    tls.setNoDelay(true);
+    const tls: TLSSocket = await this.connected(quiet(connectTls(options)), host, port, signal);
     const ready = this.handshake(tls, control).catch((error: unknown) => {
       throw noticeError('Cannot secure the data connection', error);
     });

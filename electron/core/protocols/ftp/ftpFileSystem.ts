@@ -48,7 +48,6 @@ function capabilitiesFrom(features: FtpFeatures, hashes: Map<HashAlgorithm, Hash
   };
 }
 
-/** A refusal that means "I do not know this command" rather than "not for this file". */
 /** The byte count of a `213` reply to SIZE, or null for a refusal or a reply that names no size. */
 function sizeOf(reply: FtpReply): number | null {
   if (reply.code !== 213) return null;
@@ -56,6 +55,7 @@ function sizeOf(reply: FtpReply): number | null {
   return Number.isSafeInteger(bytes) && bytes >= 0 ? bytes : null;
 }
 
+/** A refusal that means "I do not know this command" rather than "not for this file". */
 function isUnknownCommand(reply: FtpReply): boolean {
   return reply.code === 500 || reply.code === 502 || reply.code === 504;
 }
