@@ -4,6 +4,7 @@ import { OPEN_MODE } from './ssh2Runtime.js';
 import { FerryError } from '../../../../shared/errors.js';
 import { fromNodeError } from '../../errors/fromNodeError.js';
 import { canceledError } from '../../remote/streams.js';
+import { takeBytes } from '../../remote/takeBytes.js';
 import { fromSftpError, sftpStatusOf } from './sftpErrors.js';
 import type { UploadFacts } from '../../remote/remoteFileSystem.js';
 import { closeHandle, fstatHandle, openHandle, stalledError, statusRequest } from './sftpHandles.js';
@@ -20,35 +21,6 @@ export interface UploadFinishing {
   fsync: boolean;
   /** Give the file this modification time (FSETSTAT on the handle). */
   modified?: Date;
-}
-
-/**
- * Takes exactly `size` bytes off the front of a list of chunks: a slice
- * when one chunk holds them, one copy when they span several.
- */
-function takeBytes(chunks: Buffer[], size: number): Buffer {
-  const first = chunks[0];
-  if (first !== undefined && first.length >= size) {
-    if (first.length === size) chunks.shift();
-    else chunks[0] = first.subarray(size);
-    return first.subarray(0, size);
-  }
-  const parts: Buffer[] = [];
-  let needed = size;
-  while (needed > 0) {
-    const chunk = chunks[0];
-    if (chunk === undefined) break;
-    if (chunk.length <= needed) {
-      parts.push(chunk);
-      chunks.shift();
-      needed -= chunk.length;
-    } else {
-      parts.push(chunk.subarray(0, needed));
-      chunks[0] = chunk.subarray(needed);
-      needed = 0;
-    }
-  }
-  return Buffer.concat(parts, size - needed);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { FerryError } from '../../../../shared/errors.js';
+import { takeBytes } from '../../remote/takeBytes.js';
 import { NetasciiDecoder, NetasciiEncoder } from './netascii.js';
 import type { BlockSink } from './receiver.js';
 import type { BlockSource } from './sender.js';
@@ -48,28 +49,8 @@ export function chunkedBlockSource(
 
   /** Cuts the next block (at most `size` bytes) from what is buffered. */
   const cut = (size: number): Buffer => {
-    const want = Math.min(size, buffered);
-    const first = pending[0];
-    if (first && first.length >= want) {
-      // The common case: the block lies within one chunk, no copy.
-      const block = first.subarray(0, want);
-      if (first.length === want) pending.shift();
-      else pending[0] = first.subarray(want);
-      buffered -= want;
-      return block;
-    }
-    const block = Buffer.allocUnsafe(want);
-    let filled = 0;
-    while (filled < want) {
-      const head = pending[0];
-      if (!head) break;
-      const take = Math.min(head.length, want - filled);
-      head.copy(block, filled, 0, take);
-      filled += take;
-      if (take === head.length) pending.shift();
-      else pending[0] = head.subarray(take);
-    }
-    buffered -= want;
+    const block = takeBytes(pending, Math.min(size, buffered));
+    buffered -= block.length;
     return block;
   };
 
