@@ -2,7 +2,7 @@ import { formatSize } from '../../../shared/format';
 import { displayName } from '../../../shared/names';
 import { remoteBaseName } from '../../../shared/remotePath';
 import type { TransferJob } from '../../../shared/transfers';
-import { useTransfers } from '../stores/transfers';
+import { useTransfers, type JobAction } from '../stores/transfers';
 
 /** Fixed row height, so the list virtualizes exactly. */
 export const TRANSFER_ROW_HEIGHT = 28;
@@ -16,6 +16,14 @@ const STATE_TEXT: Record<TransferJob['state'], string> = {
   failed: 'Failed',
   canceled: 'Canceled',
 };
+
+/** The buttons a row offers, and in which states. */
+const ACTIONS: readonly { action: JobAction; label: string; shownWhen: readonly TransferJob['state'][] }[] = [
+  { action: 'pause', label: 'Pause', shownWhen: ['queued', 'running'] },
+  { action: 'resume', label: 'Resume', shownWhen: ['paused'] },
+  { action: 'cancel', label: 'Cancel', shownWhen: ['queued', 'running', 'paused'] },
+  { action: 'retry', label: 'Retry', shownWhen: ['failed'] },
+];
 
 function statusText(job: TransferJob): string {
   if (job.state === 'failed' || (job.state === 'queued' && job.error !== undefined)) {
@@ -75,26 +83,11 @@ export function TransferRow({ job, rowIndex, top }: { job: TransferJob; rowIndex
         {statusText(job)}
       </span>
       <span role="cell" className="queue-actions">
-        {(job.state === 'queued' || job.state === 'running') && (
-          <button type="button" onClick={() => void act('pause', job.id)}>
-            Pause
+        {ACTIONS.filter(({ shownWhen }) => shownWhen.includes(job.state)).map(({ action, label }) => (
+          <button key={action} type="button" onClick={() => void act(action, job.id)}>
+            {label}
           </button>
-        )}
-        {job.state === 'paused' && (
-          <button type="button" onClick={() => void act('resume', job.id)}>
-            Resume
-          </button>
-        )}
-        {(job.state === 'queued' || job.state === 'running' || job.state === 'paused') && (
-          <button type="button" onClick={() => void act('cancel', job.id)}>
-            Cancel
-          </button>
-        )}
-        {job.state === 'failed' && (
-          <button type="button" onClick={() => void act('retry', job.id)}>
-            Retry
-          </button>
-        )}
+        ))}
       </span>
     </div>
   );

@@ -5,6 +5,9 @@ import { errorMessage, ferry } from '../ipc/ferry';
 
 export type OverwriteAnswer = InvokeArgs<'transfers.answer'>[1];
 
+/** What one job's row can ask of it. */
+export type JobAction = 'pause' | 'resume' | 'cancel' | 'retry';
+
 /**
  * The transfer queue as the window sees it: every job by id (in the order
  * they were added, which is the order they run), the totals line, and the
@@ -19,7 +22,7 @@ export interface TransfersState {
   /** Loads the queue and subscribes to its events; safe to call more than once. */
   start: () => void;
   add: (items: NewTransfer[]) => Promise<void>;
-  act: (action: 'pause' | 'resume' | 'cancel' | 'retry', id: string) => Promise<void>;
+  act: (action: JobAction, id: string) => Promise<void>;
   pauseAll: () => Promise<void>;
   resumeAll: () => Promise<void>;
   answer: (question: OverwriteQuestionEvent, answer: OverwriteAnswer) => Promise<void>;
