@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { fileEntrySchema, folderListingSchema } from './entries.js';
-import { ferryErrorShapeSchema } from './errors.js';
+import { fileEntrySchema, folderListingSchema } from './entrySchemas.js';
+import { ferryErrorShapeSchema } from './errorShapeSchema.js';
 import { isAbsolutePath, unsafeNameReason } from './names.js';
 import { newTransferSchema, queueTotalsSchema, transferJobSchema } from './transfers.js';
 

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { ferryErrorShapeSchema } from './errorShapeSchema.js';
 
 /**
  * The closed set of error codes that may cross the IPC boundary. Electron
@@ -27,19 +28,7 @@ export const ERROR_CODES = [
 
 export type FerryErrorCode = (typeof ERROR_CODES)[number];
 
-/** The serialisable shape of an error, as it travels over IPC. */
-export const ferryErrorShapeSchema = z.object({
-  code: z.enum(ERROR_CODES),
-  message: z.string(),
-  retryable: z.boolean(),
-  replyCode: z.number().int().optional(),
-  /**
-   * Facts a person needs to decide, e.g. a certificate's SHA-256 fingerprint
-   * and subject for TLS_UNTRUSTED, or the key type and fingerprint for
-   * HOSTKEY_UNKNOWN. Plain values only, so it crosses IPC unchanged.
-   */
-  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-});
+/** The serialisable shape of an error, as it travels over IPC (checked by {@link ferryErrorShapeSchema}). */
 export type FerryErrorShape = z.infer<typeof ferryErrorShapeSchema>;
 export type FerryErrorDetails = NonNullable<FerryErrorShape['details']>;
 

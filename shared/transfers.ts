@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ferryErrorShapeSchema } from './errors.js';
+import { ferryErrorShapeSchema } from './errorShapeSchema.js';
 import { parseExpectedHash } from './expectedHash.js';
 import { isAbsolutePath } from './names.js';
 

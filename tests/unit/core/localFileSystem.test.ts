@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import type { FileEntry, FolderListing } from '../../../shared/entries.js';
-import { folderListingSchema } from '../../../shared/entries.js';
+import { folderListingSchema } from '../../../shared/entrySchemas.js';
 import { FerryError, type FerryErrorCode } from '../../../shared/errors.js';
 import { LocalFileSystem } from '../../../electron/core/local/localFileSystem.js';
 

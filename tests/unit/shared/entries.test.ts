@@ -1,12 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import {
-  fileEntrySchema,
-  isFolderLike,
-  sortEntries,
-  type FileEntry,
-  type SortKey,
-  type SortOrder,
-} from '../../../shared/entries.js';
+import { fileEntrySchema } from '../../../shared/entrySchemas.js';
+import { isFolderLike, sortEntries, type FileEntry, type SortKey, type SortOrder } from '../../../shared/entries.js';
 
 function entry(name: string, fields: Partial<FileEntry> = {}): FileEntry {
   return {

@@ -1,11 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import {
-  ERROR_CODES,
-  FerryError,
-  ferryErrorShapeSchema,
-  isFerryError,
-  type FerryErrorCode,
-} from '../../../shared/errors.js';
+import { ferryErrorShapeSchema } from '../../../shared/errorShapeSchema.js';
+import { ERROR_CODES, FerryError, isFerryError, type FerryErrorCode } from '../../../shared/errors.js';
 
 describe('FerryError', () => {
   it('is an Error with a name, code and message', () => {
