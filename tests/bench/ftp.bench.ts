@@ -15,7 +15,7 @@
 // Needs the test servers (bash tests/servers/start.sh, as root) and the
 // built CLI (npm run build). Run with its own vitest config (it is no part
 // of npm test): npm run bench:ftp
-// FERRY_BENCH_ROUNDS (default 3) sets the rounds; FERRY_BENCH_MIB the size;
+// FERRY_BENCH_ROUNDS (default 5) sets the rounds; FERRY_BENCH_MIB the size;
 // FERRY_BENCH_CASES runs only the cases whose label contains one of its
 // comma-separated words, e.g. FERRY_BENCH_CASES=active or =upload,TLS.
 import { spawnSync } from 'node:child_process';
@@ -33,7 +33,7 @@ const state = loadServers();
 const user = state.users.password;
 const host = state.host;
 const port = state.ftp.port;
-const rounds = Number(process.env['FERRY_BENCH_ROUNDS'] ?? 3);
+const rounds = Number(process.env['FERRY_BENCH_ROUNDS'] ?? 5);
 const size = Number(process.env['FERRY_BENCH_MIB'] ?? 1024) * 1024 * 1024;
 
 const name = 'ferry-bench.bin';

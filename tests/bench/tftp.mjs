@@ -10,6 +10,10 @@
 //      what a user of Ferry at both ends asks for (--blksize 65464); the
 //      same at blksize 1468 is shown too, for reference.
 //
+//   For reference, tftpBareClient.mjs (a Node client that does nothing but
+//   acknowledge) against tftpd-hpa with the same options: the floor that
+//   Node's own UDP path sets for any lock-step client written for it.
+//
 // Each figure is the median of ROUNDS runs (default 5), interleaved so load
 // on the machine hits every contender alike. Ratios are throughput ratios
 // (>1 means Ferry is faster), by wall clock (process start to exit, what a
@@ -31,6 +35,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const FERRY = join(REPO, 'bin/ferry.js');
+const BARE_CLIENT = join(REPO, 'tests/bench/tftpBareClient.mjs');
 const ROUNDS = Number(process.argv[2] ?? 5);
 const SIZE = 32 * 1024 * 1024;
 const MIB = 1024 * 1024;
@@ -129,6 +134,11 @@ const contenders = {
     const result = await run(process.execPath, [FERRY, 'get', url, out, '--blksize', '1468', '--json']);
     return { wall: result.seconds, transfer: JSON.parse(result.stdout).seconds };
   },
+  'bare Node client → tftpd-hpa, blksize 1468': async (out) => {
+    const args = [BARE_CLIENT, '127.0.0.1', String(hpa.port), name, '1468', out];
+    const result = await run(process.execPath, args);
+    return { wall: result.seconds, transfer: JSON.parse(result.stdout).seconds };
+  },
   'Ferry → Ferry server, blksize 1468, windowsize 16': async (out) => {
     const url = `tftp://127.0.0.1:${ourPort}/${name}`;
     const args = [FERRY, 'get', url, out, '--blksize', '1468', '--windowsize', '16', '--json'];
@@ -189,3 +199,4 @@ report(
   'Ferry → Ferry server, blksize 65464, windowsize 16',
 );
 report('same at blksize 1468, for reference:', 'Ferry → Ferry server, blksize 1468, windowsize 16');
+report('the least any Node client can do, same options (the floor):', 'bare Node client → tftpd-hpa, blksize 1468');
