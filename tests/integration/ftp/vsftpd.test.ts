@@ -7,6 +7,7 @@ import { lchownSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FtpFileSystem } from '../../../electron/core/protocols/ftp/ftpFileSystem.js';
 import { openRemote } from '../../../electron/core/remote/openRemote.js';
@@ -34,6 +35,9 @@ import { failure } from '../failure.js';
 const MEDIUM_SIZE = 3 * 1024 * 1024 + 17;
 const medium = randomBytes(MEDIUM_SIZE);
 const small = Buffer.from('Ferry says hello over FTP\n');
+/** More than the engine queues for a slow destination (8 MiB) before it pauses the data connection. */
+const QUEUE_PASSING_SIZE = 12 * 1024 * 1024 + 5;
+const queuePassing = randomBytes(QUEUE_PASSING_SIZE);
 /** Larger than every socket buffer on the way, so a cancel always finds the transfer running. */
 const CANCEL_SIZE = 48 * 1024 * 1024;
 
@@ -43,6 +47,7 @@ const local = mkdtempSync(join(tmpdir(), 'ferry-ftp-'));
 beforeAll(() => {
   writeOwned(join(scratch.local, 'medium.bin'), medium);
   writeOwned(join(scratch.local, 'small.txt'), small);
+  writeOwned(join(scratch.local, 'queue-passing.bin'), queuePassing);
   writeOwned(join(scratch.local, 'cancel.bin'), Buffer.alloc(CANCEL_SIZE, 0x5a));
   writeOwned(join(scratch.local, '.hidden'), 'secret');
   writeOwned(join(scratch.local, 'with space.txt'), small);
@@ -209,6 +214,26 @@ describe.each(DATA_MODES.flatMap((mode) => TLS_VARIANTS.map((variant) => [varian
       expect(existsSync(partialPathFor(target))).toBe(false);
       const remoteTime = Math.floor(statSync(join(scratch.local, 'medium.bin')).mtimeMs / 1000);
       expect(Math.floor(statSync(target).mtimeMs / 1000)).toBe(remoteTime);
+    });
+
+    it('downloads byte for byte into a destination slower than the network, pausing and resuming', async () => {
+      const received: Buffer[] = [];
+      let mostQueued = 0;
+      const slow = new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          received.push(chunk);
+          mostQueued = Math.max(mostQueued, this.writableLength);
+          setTimeout(callback, 1);
+        },
+      });
+      const bytes = await session.remote.download(join(scratch.remote, 'queue-passing.bin'), slow);
+      expect(bytes).toBe(QUEUE_PASSING_SIZE);
+      // The engine hands everything over without ending the destination; what it queued is written now.
+      slow.end();
+      await finished(slow);
+      // The destination fell far enough behind for the engine to pause the data connection (at 8 MiB queued).
+      expect(mostQueued).toBeGreaterThan(7 * 1024 * 1024);
+      expect(sha256(Buffer.concat(received))).toBe(sha256(queuePassing));
     });
 
     it.each([0, 1, MEDIUM_SIZE - 1])('resumes a download from a partial of %i bytes', async (have) => {

@@ -184,10 +184,10 @@ export class DataConnector {
    * A passive TLS data connection for a transfer that receives. Made by
    * tls.connect itself rather than around a TCP socket of ours, because
    * only then does TLS take `onread`: decrypted data lands in the slabs
-   * instead of a fresh 16 KiB Buffer per TLS record. Each piece is pushed
-   * into the socket's own stream, which keeps the order of data and end
-   * and holds what arrives before the transfer listens (this socket reads
-   * from the start: the handshake needs it). Its `destroy` cannot reset
+   * instead of a fresh 16 KiB Buffer per TLS record. What arrives before
+   * the transfer listens (this socket reads from the start: the handshake
+   * needs it) or while it is paused is pushed into the socket's own
+   * stream, which keeps the order of data and end. Its `destroy` cannot reset
    * (TLS hides the TCP handle), which is fine for a transfer that only
    * reads: the server notices the close when it next writes, and ABOR
    * follows anyway.
@@ -206,8 +206,18 @@ export class DataConnector {
       ...tlsClientOptions(control.host),
       onread: {
         buffer: () => this.slab.next(),
-        // false (the stream is full) stops reading until the transfer catches up.
-        callback: (bytes: number, region: Uint8Array): boolean => tls.push(this.slab.take(region, bytes)),
+        callback: (bytes: number, region: Uint8Array): boolean => {
+          const chunk = this.slab.take(region, bytes);
+          // While the transfer reads and nothing waits in the stream, a
+          // record goes straight to it: the stream's bookkeeping for each
+          // pushed 16 KiB record made a 1 GiB download a sixth slower.
+          if (tls.readableFlowing === true && tls.readableLength === 0) {
+            tls.emit('data', chunk);
+            return true;
+          }
+          // false (the stream is full) stops reading until the transfer catches up.
+          return tls.push(chunk);
+        },
       },
     };
     const tls: TLSSocket = await this.connected(quiet(connectTls(options)), host, port, signal);
