@@ -1,9 +1,9 @@
-import { createWriteStream } from 'node:fs';
 import { open, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { FileEntry } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
+import { fileWriteStream } from '../local/fileWriteStream.js';
 import type { HashAlgorithm, RemoteFileSystem } from '../remote/remoteFileSystem.js';
 import { emptyPartial, openPartial, partialPathFor } from './partialFile.js';
 import type { Throttle } from './throttle.js';
@@ -70,7 +70,7 @@ export async function downloadFile(
     offset = 0;
   }
 
-  const output = createWriteStream('', { fd: partial.fd, start: offset });
+  const output = fileWriteStream(partial.fd, offset);
   // With a speed limit the engine writes into the throttle, which feeds the file.
   const throttled = options.throttle && options.throttle.limit > 0 ? options.throttle.stream() : undefined;
   throttled?.pipe(output);
