@@ -39,9 +39,11 @@ describe('the server killed mid-transfer and restarted', () => {
   it('resumes the download and finishes byte-identical', async () => {
     const target = join(local, 'restart.bin');
     const url = parseFerryUrl(`sftp://${user.name}@127.0.0.1:${sshd.port}${remoteFile}`);
+    let killed = false;
+    let killNow: (() => void) | null = null;
     const pool = new SessionPool({
-      open: (signal) =>
-        openRemote(url, {
+      open: async (signal) => {
+        const session = await openRemote(url, {
           password: user.password,
           dataFolder: local,
           signal,
@@ -49,17 +51,19 @@ describe('the server killed mid-transfer and restarted', () => {
             trustFingerprint: servers.sftp.hostKeyFingerprint,
             agent: false,
             userKnownHostsFile: false,
-            // A slow read path gives the test time to kill the server mid-file.
-            requestsInFlight: 2,
-            requestSize: 32 * 1024,
           },
-        }),
+        });
+        // The first session's processes are looked up now and killed
+        // synchronously from the progress callback: a fast transfer could
+        // finish while they were being found.
+        if (!killed) killNow ??= await sshd.prepareKill();
+        return session;
+      },
       limit: 1,
       baseDelayMs: 200,
       maxOpenAttempts: 20,
     });
     const changes: TransferJob[] = [];
-    let killed = false;
     let partialAtKill = 0;
     const queue = await TransferQueue.open({
       sites: { pool: () => pool, atomicUpload: () => false },
@@ -71,8 +75,9 @@ describe('the server killed mid-transfer and restarted', () => {
       onChange: (jobs) => {
         changes.push(...jobs);
         const job = jobs[0];
-        if (!killed && job && job.transferred > 8 * 1024 * 1024) {
+        if (!killed && killNow && job && job.transferred > 8 * 1024 * 1024) {
           killed = true;
+          killNow();
           void (async () => {
             await sshd.kill();
             partialAtKill = (await stat(`${target}.ferrypart`).catch(() => null))?.size ?? 0;

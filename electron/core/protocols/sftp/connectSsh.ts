@@ -161,6 +161,10 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
     end: () => lost('the server ended the connection'),
     close: () => lost('the connection closed'),
   }) as SftpLibrary;
+  // ssh2 leaves Nagle's algorithm on. A request written while the one
+  // before is unacknowledged then waits for the server's delayed ACK,
+  // 40 ms on Linux: the login and each file's first requests stalled on it.
+  library.client.on('connect', () => library.client.setNoDelay(true));
   // The library rewraps errors and drops ssh2's `level`; keep the original.
   library.client.on('error', (error: Error) => {
     rawError ??= error;
