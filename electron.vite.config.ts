@@ -8,8 +8,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // zod is about a hundred ESM files that every start of the CLI loads;
-      // bundled, a `ferry get` spends some 60 ms less CPU before it starts.
+      // zod is about a hundred ESM files; bundled, the main process and
+      // browser mode load it as one. (The CLI does not load it at all.)
       externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
         // Electron's main process, browser mode and the CLI share the same

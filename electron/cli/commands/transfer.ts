@@ -4,6 +4,7 @@ import type { FileEntry } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
 import { formatSize } from '../../../shared/format.js';
 import { joinRemote, remoteBaseName } from '../../../shared/remotePath.js';
+import type { NewTransfer } from '../../../shared/transfers.js';
 import type { RemoteFileSystem } from '../../core/remote/remoteFileSystem.js';
 import { parseExpectedHash } from '../../../shared/expectedHash.js';
 import type { VerifyMode } from '../../core/transfers/verify.js';
@@ -75,8 +76,11 @@ async function remoteLookup(remote: RemoteFileSystem, path: string, signal: Abor
   }
 }
 
+/** A file's size and time as a job takes them from a listing or a lookup. */
+type ListedFacts = NonNullable<NewTransfer['listedSource']>;
+
 /** A looked-up file's facts, for a job to start from; undefined for anything else (the job asks). */
-function factsOf(entry: FileEntry | undefined): { size: number; modified: number | null } | undefined {
+function factsOf(entry: FileEntry | undefined): ListedFacts | undefined {
   return entry?.type === 'file' ? { size: entry.size, modified: entry.modified } : undefined;
 }
 
@@ -153,7 +157,7 @@ export async function put(local: string, url: string, options: TransferCommandOp
     const intoFolder = named === undefined || named?.kind === 'folder';
     const remotePath = intoFolder ? joinRemote(base, basename(source)) : base;
     // A URL naming the file itself was just looked up (null: nothing is there): the job need not ask again.
-    let listedDestination: { size: number; modified: number | null } | null | undefined;
+    let listedDestination: ListedFacts | null | undefined;
     if (kind === 'file' && !intoFolder) listedDestination = named === null ? null : factsOf(named.entry);
     const summary = await runQueue(
       target,

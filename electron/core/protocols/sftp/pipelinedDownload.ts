@@ -19,9 +19,10 @@ interface Range {
  * requests in flight, the way OpenSSH's sftp does:
  *
  * - requests go out in file order, up to `requestsInFlight` at once;
- *   each reply's bytes are kept as ssh2 received them (no copy); replies are put back in order by offset, so a
- *   short read (fewer bytes than asked, legal in SFTP) just re-asks for the
- *   rest, and replies in any order still give the right file;
+ *   each reply's bytes are kept as ssh2 received them (no copy); replies
+ *   are put back in order by offset, so a short read (fewer bytes than
+ *   asked, legal in SFTP) just re-asks for the rest, and replies in any
+ *   order still give the right file;
  * - finished chunks are handed to `destination` in runs, corked, so a
  *   file stream writes them with one writev; when it pushes back, reads
  *   stay in flight until twice the window is buffered, then wait;
