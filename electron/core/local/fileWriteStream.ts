@@ -1,19 +1,12 @@
-import { close, createWriteStream, open, write, writeSync, writev, writevSync, type WriteStream } from 'node:fs';
-import { performance } from 'node:perf_hooks';
-
-/**
- * A write that takes longer than this (a disk that falls behind, the kernel
- * throttling dirty pages, a network file system) would hold up everything
- * else this thread does; from then on the stream writes on the thread pool.
- */
-const SLOW_WRITE_MS = 20;
+import { createWriteStream, open, write, writeSync, writev, writevSync, type WriteStream } from 'node:fs';
+import { close as closeQuickly, localCalls, type LocalCallGate } from './quickFs.js';
 
 type WriteDone = (error: NodeJS.ErrnoException | null, bytes?: number) => void;
 
 /**
  * A write stream over an open file (which it closes) that writes on the
- * calling thread for as long as each write is quick, and on Node's thread
- * pool from the first slow one on.
+ * calling thread while local calls are quick, and on Node's thread pool
+ * after a slow one (see LocalCallGate).
  *
  * Writing at once, here, is what makes downloads fast: the bytes were just
  * copied out of a socket (and often decrypted) on this thread, so they are
@@ -23,23 +16,20 @@ type WriteDone = (error: NodeJS.ErrnoException | null, bytes?: number) => void;
  * download that made FTPS take 2.3–2.5 s instead of 1.3–1.6 s, and SFTP
  * 1.9–2.3 s instead of 1.5–1.6 s with 40–50 MB more peak memory.
  */
-export function fileWriteStream(fd: number, start: number): WriteStream {
-  let inline = true;
-  /** Runs one write here, or on the thread pool once writing here has been slow. */
+export function fileWriteStream(fd: number, start: number, gate: LocalCallGate = localCalls): WriteStream {
+  /** Runs one write here, or on the thread pool while writing here is slow. */
   const run = (here: () => number, pooled: (done: WriteDone) => void, done: WriteDone): void => {
-    if (!inline) {
+    if (!gate.inline) {
       pooled(done);
       return;
     }
-    const began = performance.now();
     let bytes: number;
     try {
-      bytes = here();
+      bytes = gate.time(here);
     } catch (error) {
       done(error as NodeJS.ErrnoException);
       return;
     }
-    if (performance.now() - began > SLOW_WRITE_MS) inline = false;
     done(null, bytes);
   };
   return createWriteStream('', {
@@ -48,7 +38,12 @@ export function fileWriteStream(fd: number, start: number): WriteStream {
     fs: {
       // Never called (the file is open already), but the stream insists on one.
       open,
-      close,
+      close: (file: number, done: (error: NodeJS.ErrnoException | null) => void) => {
+        closeQuickly(file).then(
+          () => done(null),
+          (error: unknown) => done(error as NodeJS.ErrnoException),
+        );
+      },
       write: (file: number, buffer: Buffer, offset: number, length: number, position: number, done: WriteDone) =>
         run(
           () => writeSync(file, buffer, offset, length, position),

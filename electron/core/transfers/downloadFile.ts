@@ -1,9 +1,10 @@
-import { open, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { open, stat, unlink } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { FileEntry } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
 import { fileWriteStream } from '../local/fileWriteStream.js';
+import { rename, utimes } from '../local/quickFs.js';
 import type { HashAlgorithm, RemoteFileSystem } from '../remote/remoteFileSystem.js';
 import { emptyPartial, openPartial, partialPathFor } from './partialFile.js';
 import type { Throttle } from './throttle.js';

@@ -1,8 +1,8 @@
-import { close, constants, fstat, ftruncate, open } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { constants, ftruncate } from 'node:fs';
 import { promisify } from 'node:util';
 import { FerryError } from '../../../shared/errors.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
+import { close as closeFd, fstat as fstatFd, lstat, open as openFd } from '../local/quickFs.js';
 
 /** The suffix of a download in progress, beside its final name. */
 export const PARTIAL_SUFFIX = '.ferrypart';
@@ -22,10 +22,7 @@ export interface OpenedPartial {
   offset: number;
 }
 
-const openFd = promisify(open);
-const fstatFd = promisify(fstat);
 const truncateFd = promisify(ftruncate);
-const closeFd = promisify(close);
 
 /** Empties a partial that belongs to an older version of the file; closes it when that fails. */
 export async function emptyPartial(fd: number): Promise<void> {

@@ -1,9 +1,10 @@
 import type { Stats } from 'node:fs';
-import { lstat, rename as renameLocal, stat } from 'node:fs/promises';
+import { rename as renameLocal } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseExpectedHash } from '../../../shared/expectedHash.js';
 import { FerryError } from '../../../shared/errors.js';
 import { joinRemote, remoteBaseName, remoteParent } from '../../../shared/remotePath.js';
+import { lstat, stat } from '../local/quickFs.js';
 import type { RemoteFileSystem } from '../remote/remoteFileSystem.js';
 import { downloadFile } from './downloadFile.js';
 import type { TransferJob } from './job.js';

@@ -5,6 +5,7 @@ import type { WriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fileWriteStream } from '../../../electron/core/local/fileWriteStream.js';
+import { LocalCallGate } from '../../../electron/core/local/quickFs.js';
 
 let folder: string;
 let path: string;
@@ -28,7 +29,7 @@ function writeAndWait(stream: WriteStream, text: string): Promise<void> {
 describe('fileWriteStream', () => {
   it('writes at the given offset and closes the file at the end', async () => {
     writeFileSync(path, 'keep:xxxx');
-    const stream = fileWriteStream(openSync(path, 'r+'), 5);
+    const stream = fileWriteStream(openSync(path, 'r+'), 5, new LocalCallGate());
     stream.write('ab');
     stream.end('cd');
     await finished(stream);
@@ -38,7 +39,7 @@ describe('fileWriteStream', () => {
   });
 
   it('writes on this thread while writes are quick: done by the time write() returns', async () => {
-    const stream = fileWriteStream(openSync(path, 'w'), 0);
+    const stream = fileWriteStream(openSync(path, 'w'), 0, new LocalCallGate());
     await writeAndWait(stream, 'first ');
     stream.write('second');
     expect(stream.writableLength).toBe(0);
@@ -48,7 +49,7 @@ describe('fileWriteStream', () => {
   });
 
   it('moves to the thread pool after a slow write, and still writes everything in order', async () => {
-    const stream = fileWriteStream(openSync(path, 'w'), 0);
+    const stream = fileWriteStream(openSync(path, 'w'), 0, new LocalCallGate());
     await writeAndWait(stream, 'quick ');
     // The next write seems to take 50 ms: writing on this thread stalls it, so the stream stops doing that.
     let clock = 0;
@@ -66,7 +67,7 @@ describe('fileWriteStream', () => {
   it('fails the stream with the error of a write that fails', async () => {
     writeFileSync(path, '');
     const readOnly = openSync(path, 'r');
-    const stream = fileWriteStream(readOnly, 0);
+    const stream = fileWriteStream(readOnly, 0, new LocalCallGate());
     stream.on('error', () => undefined);
     stream.write('nope');
     const error = await finished(stream).catch((caught: unknown) => caught);

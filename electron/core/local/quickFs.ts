@@ -1,0 +1,129 @@
+import {
+  close as closeCallback,
+  closeSync,
+  constants,
+  fstat as fstatCallback,
+  fstatSync,
+  lstatSync,
+  open as openCallback,
+  openSync,
+  renameSync,
+  statSync,
+  utimesSync,
+  type Stats,
+} from 'node:fs';
+import {
+  lstat as lstatPooled,
+  rename as renamePooled,
+  stat as statPooled,
+  utimes as utimesPooled,
+} from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+
+/** A call slower than this (a disk that falls behind, a network file system) would hold up everything else this thread does. */
+const SLOW_CALL_MS = 20;
+/** How long calls stay on the thread pool after a slow one, before this thread tries again. */
+const POOLED_FOR_MS = 30_000;
+
+/**
+ * Decides where local file-system calls run: on the calling thread while
+ * they are quick, and on Node's thread pool for a while after one was slow.
+ *
+ * On a local disk, opening, closing, renaming or timestamping a file takes
+ * a few microseconds, less than handing the call to the thread pool and
+ * back: a futex wake each way and, on a busy machine, two context switches.
+ * Downloading 2000 small files made about 40,000 futex calls that way. A
+ * slow call here, though, stalls every transfer and the IPC with the window,
+ * hence the way back to the pool.
+ */
+export class LocalCallGate {
+  private pooledUntil = -Infinity;
+
+  /** Whether calls run on this thread now. */
+  get inline(): boolean {
+    return performance.now() >= this.pooledUntil;
+  }
+
+  /** Runs `call` here and notes whether it was slow. */
+  time<T>(call: () => T): T {
+    const began = performance.now();
+    try {
+      return call();
+    } finally {
+      const ended = performance.now();
+      if (ended - began > SLOW_CALL_MS) this.pooledUntil = ended + POOLED_FOR_MS;
+    }
+  }
+}
+
+/** The gate every transfer shares: a slow disk is slow for all of them. */
+export const localCalls = new LocalCallGate();
+
+/** Async either way, so a failing call here rejects like one on the pool instead of throwing. */
+async function quick<T>(here: () => T, pooled: () => Promise<T>): Promise<T> {
+  return localCalls.inline ? localCalls.time(here) : pooled();
+}
+
+const openOnPool = promisify(openCallback);
+const closeOnPool = promisify(closeCallback);
+const fstatOnPool = promisify(fstatCallback);
+
+// The calls a transfer makes once per file, with the errors Node's own
+// calls give (code, syscall, path), so callers treat them alike.
+
+/**
+ * Creating a file always goes to the thread pool: allocating an inode can
+ * take a millisecond (ext4 without a journal passes over every recently
+ * deleted inode), as long as this thread's whole share of a small file's
+ * transfer; on the pool, creations overlap that work.
+ */
+export function open(path: string, flags: number, mode?: number): Promise<number> {
+  if ((flags & constants.O_CREAT) !== 0) return openOnPool(path, flags, mode);
+  return quick(
+    () => openSync(path, flags, mode),
+    () => openOnPool(path, flags, mode),
+  );
+}
+
+export function close(fd: number): Promise<void> {
+  return quick(
+    () => closeSync(fd),
+    () => closeOnPool(fd),
+  );
+}
+
+export function fstat(fd: number): Promise<Stats> {
+  return quick(
+    () => fstatSync(fd),
+    () => fstatOnPool(fd),
+  );
+}
+
+export function stat(path: string): Promise<Stats> {
+  return quick(
+    () => statSync(path),
+    () => statPooled(path),
+  );
+}
+
+export function lstat(path: string): Promise<Stats> {
+  return quick(
+    () => lstatSync(path),
+    () => lstatPooled(path),
+  );
+}
+
+export function utimes(path: string, accessed: Date, modified: Date): Promise<void> {
+  return quick(
+    () => utimesSync(path, accessed, modified),
+    () => utimesPooled(path, accessed, modified),
+  );
+}
+
+export function rename(from: string, to: string): Promise<void> {
+  return quick(
+    () => renameSync(from, to),
+    () => renamePooled(from, to),
+  );
+}
