@@ -1,7 +1,8 @@
 // A second OpenSSH sshd, private to one test, for what must not happen to
-// the shared one: being killed mid-transfer. It copies the shared sshd's
-// configuration (same host key, users and authorized keys) onto a free
-// port of its own, with its own pid file and log. Needs root, like start.sh.
+// the shared one: being killed mid-transfer, or settings of its own (such
+// as a low RekeyLimit). It copies the shared sshd's configuration (same host
+// key, users and authorized keys) onto a free port of its own, with its own
+// pid file and log. Needs root, like start.sh.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
@@ -76,15 +77,15 @@ async function descendants(root: number): Promise<number[]> {
   return found;
 }
 
-/** Prepares an extra sshd; call start() to run it. */
-export async function createExtraSshd(): Promise<ExtraSshd> {
+/** Prepares an extra sshd, with `settings` (sshd_config lines) added to the shared one's; call start() to run it. */
+export async function createExtraSshd(settings: readonly string[] = []): Promise<ExtraSshd> {
   const shared = loadServers().sftp;
   const folder = await mkdtemp(join(tmpdir(), 'ferry-extra-sshd-'));
   const port = await freePort();
   const config = (await readFile(shared.configPath, 'utf8'))
     .split('\n')
     .filter((line) => !/^(Port|PidFile) /.test(line))
-    .concat([`Port ${port}`, `PidFile ${join(folder, 'sshd.pid')}`])
+    .concat([`Port ${port}`, `PidFile ${join(folder, 'sshd.pid')}`, ...settings])
     .join('\n');
   const configPath = join(folder, 'sshd_config');
   await writeFile(configPath, `${config}\n`);

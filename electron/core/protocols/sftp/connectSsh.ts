@@ -12,6 +12,7 @@ import { defaultAgent, usableAgent } from './agentSocket.js';
 import { openSshOrderAuthHandler, type AuthAttempts } from './authMethods.js';
 import { checkHostKey, preferredHostKeyTypes, type HostKeyPolicy } from './hostKeyTrust.js';
 import { loadPrivateKey } from './privateKey.js';
+import { sessionHostVerifier } from './sessionHostVerifier.js';
 
 /** The defaults of the liveness options in SftpConnectOptions. */
 export const SSH_DEFAULTS = {
@@ -186,18 +187,14 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
     readyTimeout: sftpOptions.readyTimeout ?? SSH_DEFAULTS.readyTimeout,
     keepaliveInterval: sftpOptions.keepaliveInterval ?? SSH_DEFAULTS.keepaliveInterval,
     keepaliveCountMax: sftpOptions.keepaliveCountMax ?? SSH_DEFAULTS.keepaliveCountMax,
-    hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
-      checkHostKey(policy, key).then(
-        () => verify(true),
-        (error: unknown) => {
-          hostKeyProblem =
-            error instanceof FerryError
-              ? error
-              : new FerryError('LOCAL_IO', 'Cannot check the host key', { cause: error });
-          verify(false);
-        },
-      );
-    },
+    hostVerifier: sessionHostVerifier(
+      (key) => checkHostKey(policy, key),
+      (problem) => {
+        hostKeyProblem = problem;
+        // At login the problem is the connect error; later, only the log and a lost connection tell of it.
+        if (connected) log('error', problem.message);
+      },
+    ),
     authHandler: openSshOrderAuthHandler(
       { username, password, privateKey, agent, onPrompt: sftpOptions.onPrompt, log },
       attempts,
