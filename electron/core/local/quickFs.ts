@@ -7,6 +7,7 @@ import {
   lstatSync,
   open as openCallback,
   openSync,
+  readSync,
   renameSync,
   statSync,
   utimesSync,
@@ -14,6 +15,7 @@ import {
 } from 'node:fs';
 import {
   lstat as lstatPooled,
+  open as openHandle,
   rename as renamePooled,
   stat as statPooled,
   utimes as utimesPooled,
@@ -125,5 +127,44 @@ export function rename(from: string, to: string): Promise<void> {
   return quick(
     () => renameSync(from, to),
     () => renamePooled(from, to),
+  );
+}
+
+/**
+ * Reads `length` bytes of a file from `offset` (fewer if the file ends
+ * first): open, read and close in one go, for files small enough to hold.
+ */
+export function readRange(path: string, offset: number, length: number): Promise<Buffer> {
+  return quick(
+    () => {
+      const fd = openSync(path, constants.O_RDONLY);
+      try {
+        const data = Buffer.allocUnsafe(length);
+        let filled = 0;
+        while (filled < length) {
+          const got = readSync(fd, data, filled, length - filled, offset + filled);
+          if (got === 0) break;
+          filled += got;
+        }
+        return data.subarray(0, filled);
+      } finally {
+        closeSync(fd);
+      }
+    },
+    async () => {
+      const handle = await openHandle(path, 'r');
+      try {
+        const data = Buffer.allocUnsafe(length);
+        let filled = 0;
+        while (filled < length) {
+          const { bytesRead } = await handle.read(data, filled, length - filled, offset + filled);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        return data.subarray(0, filled);
+      } finally {
+        await handle.close();
+      }
+    },
   );
 }

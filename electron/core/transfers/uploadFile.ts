@@ -1,7 +1,8 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { open, stat } from 'node:fs/promises';
 import { FerryError } from '../../../shared/errors.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
+import { readRange } from '../local/quickFs.js';
 import type { HashAlgorithm, RemoteFileSystem, UploadFacts } from '../remote/remoteFileSystem.js';
 import type { Throttle } from './throttle.js';
 import { remoteSize } from './remoteSize.js';
@@ -37,6 +38,14 @@ export interface UploadResult {
 /** Read-ahead of the local file: 64 KiB reads (Node's default) cost a thread-pool round trip each, which bounds fast uploads. */
 const READ_CHUNK = 1024 * 1024;
 
+/**
+ * Files up to this size are read whole before the transfer starts: one
+ * open, read and close, on this thread while local calls are quick, instead
+ * of a read stream's thread-pool round trips and bookkeeping for each of
+ * thousands of small files.
+ */
+const READ_WHOLE_BYTES = 256 * 1024;
+
 /** The local file as an upload reads it: `readable` to send, `close` to let go of the file whatever happened. */
 interface LocalSource {
   readable: Readable;
@@ -47,12 +56,9 @@ interface LocalSource {
  * Opens the local file before anything is sent, so an unreadable file fails
  * this one transfer with PERMISSION_DENIED instead of surfacing later as an
  * error event on a stream nobody listens to yet. Reads exactly the `size`
- * bytes the upload is about (what the size check expects), in reads no
- * larger than what is left: a read stream allocates its whole read size
- * each time, and 1 MiB per 4 KiB file (twice, with the read that finds the
- * end) kept the garbage collector busy for most of a many-small-files run.
- * The first read starts at once, while the engine is still setting up the
- * data connection, so a small file is in memory by the time it is wanted.
+ * bytes the upload is about (what the size check expects): a small file at
+ * once and whole, a larger one as a stream whose first read starts at once,
+ * while the engine is still setting up the data connection.
  */
 async function readFrom(
   source: string,
@@ -60,17 +66,47 @@ async function readFrom(
   size: number,
   throttle: Throttle | undefined,
 ): Promise<LocalSource> {
+  const left = size - offset;
+  const local =
+    left <= READ_WHOLE_BYTES ? await readWhole(source, offset, left) : await readStreaming(source, offset, size);
+  if (!throttle || throttle.limit <= 0) return local;
+  const limited = throttle.stream();
+  local.readable.on('error', (error) => limited.destroy(error));
+  return {
+    readable: local.readable.pipe(limited),
+    close: () => {
+      local.close();
+      limited.destroy();
+    },
+  };
+}
+
+async function readWhole(source: string, offset: number, length: number): Promise<LocalSource> {
+  let data: Buffer;
+  try {
+    data = await readRange(source, offset, length);
+  } catch (error) {
+    throw fromNodeError(error, 'read', source);
+  }
+  const readable = Readable.from(data.length === 0 ? [] : [data], { objectMode: false });
+  return { readable, close: () => readable.destroy() };
+}
+
+/**
+ * Streams the file in reads no larger than what is left: a read stream
+ * allocates its whole read size each time.
+ */
+async function readStreaming(source: string, offset: number, size: number): Promise<LocalSource> {
   let handle;
   try {
     handle = await open(source, 'r');
   } catch (error) {
     throw fromNodeError(error, 'read', source);
   }
-  const left = size - offset;
   const stream = handle.createReadStream({
     start: offset,
-    ...(left > 0 ? { end: size - 1 } : {}),
-    highWaterMark: Math.max(1, Math.min(READ_CHUNK, left)),
+    end: size - 1,
+    highWaterMark: Math.min(READ_CHUNK, size - offset),
   });
   // A read error before the engine pipes the stream must not be an unheard
   // 'error' event (which ends the process); the stream keeps it as
@@ -78,19 +114,7 @@ async function readFrom(
   stream.on('error', () => undefined);
   stream.read(0);
   // An upload refused before it sent anything never reads the stream; it must still close the file.
-  const close = (): void => {
-    stream.destroy();
-  };
-  if (!throttle || throttle.limit <= 0) return { readable: stream, close };
-  const limited = throttle.stream();
-  stream.on('error', (error) => limited.destroy(error));
-  return {
-    readable: stream.pipe(limited),
-    close: () => {
-      close();
-      limited.destroy();
-    },
-  };
+  return { readable: stream, close: () => stream.destroy() };
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   localCalls,
   lstat,
   open,
+  readRange,
   rename,
   stat,
   utimes,
@@ -99,6 +100,15 @@ describe('quickFs calls', () => {
         await expect(open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL)).rejects.toMatchObject({
           code: 'EEXIST',
         });
+      });
+
+      it('reads a range of a file, and less where the file ends first', async () => {
+        const path = join(folder, 'range.bin');
+        writeFileSync(path, 'abcdefghij');
+        expect((await readRange(path, 2, 5)).toString()).toBe('cdefg');
+        expect((await readRange(path, 8, 5)).toString()).toBe('ij');
+        expect((await readRange(path, 0, 0)).length).toBe(0);
+        await expect(readRange(join(folder, 'missing'), 0, 1)).rejects.toMatchObject({ code: 'ENOENT' });
       });
 
       it('rejects with the errors node:fs gives, never throws', async () => {

@@ -67,6 +67,28 @@ describe('uploadFile', () => {
     expect(sha(await readFile(remotePath))).toBe(sha(content));
   });
 
+  // Up to 256 KiB a file is read whole before sending; past that it is streamed.
+  it.each([0, 1, 1_500_000, 3_000_004])(
+    'streams a file larger than it reads whole, resuming after %i bytes',
+    async (length) => {
+      const large = randomBytes(3_000_005);
+      await writeFile(source, large);
+      await writeFile(remotePath, large.subarray(0, length));
+      const result = await uploadFile(new LocalDisk(folder), source, remotePath, { resume: true });
+      expect(result).toEqual({ transferred: large.length - length, size: large.length, verified: 'size' });
+      expect(sha(await readFile(remotePath))).toBe(sha(large));
+    },
+  );
+
+  it('sends only the size the caller read, even when the file has grown since', async () => {
+    await writeFile(source, Buffer.concat([content, Buffer.from('grown')]));
+    const result = await uploadFile(new LocalDisk(folder), source, remotePath, {
+      source: { size: content.length, modified: new Date() },
+    });
+    expect(result.size).toBe(content.length);
+    expect(sha(await readFile(remotePath))).toBe(sha(content));
+  });
+
   it('starts over when the server copy is longer than the local file', async () => {
     await writeFile(remotePath, randomBytes(300_000));
     const result = await uploadFile(new LocalDisk(folder), source, remotePath, { resume: true });
