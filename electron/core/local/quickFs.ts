@@ -53,9 +53,18 @@ export class LocalCallGate {
     try {
       return call();
     } finally {
-      const ended = performance.now();
-      if (ended - began > SLOW_CALL_MS) this.pooledUntil = ended + POOLED_FOR_MS;
+      this.took(began);
     }
+  }
+
+  /**
+   * Notes how long a call that began at `began` took, wherever it ran: a
+   * slow one keeps calls on the pool for the next while, so a disk that
+   * stays slow never gets them back on this thread.
+   */
+  took(began: number): void {
+    const ended = performance.now();
+    if (ended - began > SLOW_CALL_MS) this.pooledUntil = ended + POOLED_FOR_MS;
   }
 }
 
@@ -64,7 +73,17 @@ export const localCalls = new LocalCallGate();
 
 /** Async either way, so a failing call here rejects like one on the pool instead of throwing. */
 async function quick<T>(here: () => T, pooled: () => Promise<T>): Promise<T> {
-  return localCalls.inline ? localCalls.time(here) : pooled();
+  return localCalls.inline ? localCalls.time(here) : timedOnPool(pooled);
+}
+
+/** Runs a call on the pool, timing it too (while on the pool after a slow call, to see whether the disk is still slow). */
+async function timedOnPool<T>(pooled: () => Promise<T>): Promise<T> {
+  const began = performance.now();
+  try {
+    return await pooled();
+  } finally {
+    localCalls.took(began);
+  }
 }
 
 const openOnPool = promisify(openCallback);
@@ -75,13 +94,14 @@ const fstatOnPool = promisify(fstatCallback);
 // calls give (code, syscall, path), so callers treat them alike.
 
 /**
- * Creating a file always goes to the thread pool: allocating an inode can
- * take a millisecond (ext4 without a journal passes over every recently
- * deleted inode), as long as this thread's whole share of a small file's
- * transfer; on the pool, creations overlap that work.
+ * Creating or truncating a file always goes to the thread pool: allocating
+ * an inode can take a millisecond (ext4 without a journal passes over
+ * every recently deleted inode), as long as this thread's whole share of a
+ * small file's transfer, and freeing a large file's blocks far longer; on
+ * the pool, that work overlaps everything else.
  */
 export function open(path: string, flags: number, mode?: number): Promise<number> {
-  if ((flags & constants.O_CREAT) !== 0) return openOnPool(path, flags, mode);
+  if ((flags & (constants.O_CREAT | constants.O_TRUNC)) !== 0) return openOnPool(path, flags, mode);
   return quick(
     () => openSync(path, flags, mode),
     () => openOnPool(path, flags, mode),

@@ -88,7 +88,14 @@ async function readWhole(source: string, offset: number, length: number): Promis
   } catch (error) {
     throw fromNodeError(error, 'read', source);
   }
-  const readable = Readable.from(data.length === 0 ? [] : [data], { objectMode: false });
+  if (data.length < length) {
+    throw new FerryError(
+      'LOCAL_IO',
+      `"${source}" became shorter while it was being uploaded (${offset + data.length} of ${offset + length} bytes)`,
+      { retryable: true },
+    );
+  }
+  const readable = Readable.from(length === 0 ? [] : [data], { objectMode: false });
   return { readable, close: () => readable.destroy() };
 }
 

@@ -64,6 +64,24 @@ describe('fileWriteStream', () => {
     expect(readFileSync(path, 'utf8')).toBe('quick slow pooled');
   });
 
+  it('writes on this thread again 30 s after a slow write', async () => {
+    const gate = new LocalCallGate();
+    const stream = fileWriteStream(openSync(path, 'w'), 0, gate);
+    let clock = 1000;
+    vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    // A slow call here (the clock jumps 50 ms while it runs) sends the next writes to the pool.
+    gate.time(() => (clock += 50));
+    const pooled = new Promise((resolve) => stream.write('pooled ', resolve));
+    expect(stream.writableLength).toBe('pooled '.length);
+    await pooled;
+    clock += 30_001;
+    stream.write('inline');
+    expect(stream.writableLength).toBe(0);
+    stream.end();
+    await finished(stream);
+    expect(readFileSync(path, 'utf8')).toBe('pooled inline');
+  });
+
   it('fails the stream with the error of a write that fails', async () => {
     writeFileSync(path, '');
     const readOnly = openSync(path, 'r');

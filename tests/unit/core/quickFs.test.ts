@@ -52,6 +52,22 @@ describe('LocalCallGate', () => {
     expect(gate.inline).toBe(true);
   });
 
+  it('stays on the pool while calls made there are slow too', () => {
+    const gate = new LocalCallGate();
+    let clock = 1000;
+    vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    gate.time(() => (clock += 25));
+    // 29 s later a pooled call takes 30 ms: another 30 s on the pool from its end.
+    clock += 29_000;
+    const began = clock;
+    clock += 30;
+    gate.took(began);
+    clock += 29_999;
+    expect(gate.inline).toBe(false);
+    clock += 1;
+    expect(gate.inline).toBe(true);
+  });
+
   it('counts a call that throws, and passes its error on', () => {
     const gate = new LocalCallGate();
     clockStepping(0, 50);
@@ -69,6 +85,7 @@ describe('quickFs calls', () => {
   for (const where of ['on this thread', 'on the thread pool'] as const) {
     describe(where, () => {
       beforeEach(() => {
+        if (where === 'on this thread') expect(localCalls.inline).toBe(true);
         if (where === 'on the thread pool') {
           clockStepping(performance.now(), 50);
           localCalls.time(() => undefined);

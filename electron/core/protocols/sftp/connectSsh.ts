@@ -191,8 +191,10 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
       (key) => checkHostKey(policy, key),
       (problem) => {
         hostKeyProblem = problem;
-        // At login the problem is the connect error; later, only the log and a lost connection tell of it.
-        if (connected) log('error', problem.message);
+        // At login the problem is the connect error. Later (a re-exchange
+        // with another key) ssh2 drops the connection; the reason says why,
+        // and reconnecting then meets the full check, which stops there.
+        if (connected) lost(problem.message);
       },
     ),
     authHandler: openSshOrderAuthHandler(

@@ -67,18 +67,15 @@ describe('uploadFile', () => {
     expect(sha(await readFile(remotePath))).toBe(sha(content));
   });
 
-  // Up to 256 KiB a file is read whole before sending; past that it is streamed.
-  it.each([0, 1, 1_500_000, 3_000_004])(
-    'streams a file larger than it reads whole, resuming after %i bytes',
-    async (length) => {
-      const large = randomBytes(3_000_005);
-      await writeFile(source, large);
-      await writeFile(remotePath, large.subarray(0, length));
-      const result = await uploadFile(new LocalDisk(folder), source, remotePath, { resume: true });
-      expect(result).toEqual({ transferred: large.length - length, size: large.length, verified: 'size' });
-      expect(sha(await readFile(remotePath))).toBe(sha(large));
-    },
-  );
+  // Up to 256 KiB of what is left is read whole before sending; more is streamed.
+  it.each([0, 1, 1_500_000, 2_900_000, 3_000_004])('uploads a 3 MB file, resuming after %i bytes', async (length) => {
+    const large = randomBytes(3_000_005);
+    await writeFile(source, large);
+    await writeFile(remotePath, large.subarray(0, length));
+    const result = await uploadFile(new LocalDisk(folder), source, remotePath, { resume: true });
+    expect(result).toEqual({ transferred: large.length - length, size: large.length, verified: 'size' });
+    expect(sha(await readFile(remotePath))).toBe(sha(large));
+  });
 
   it('sends only the size the caller read, even when the file has grown since', async () => {
     await writeFile(source, Buffer.concat([content, Buffer.from('grown')]));
@@ -179,6 +176,14 @@ describe('uploadFile', () => {
     expect(result).toEqual({ transferred: content.length, size: content.length, verified: 'size' });
     expect(sha(await readFile(remotePath))).toBe(sha(content));
     expect((await stat(remotePath)).mtime.toISOString()).toBe(when.toISOString());
+  });
+
+  it('fails, retryably and before sending, a small file that became shorter than its listed size', async () => {
+    const disk = new LocalDisk(folder);
+    await expect(
+      uploadFile(disk, source, remotePath, { source: { size: content.length + 10, modified: new Date() } }),
+    ).rejects.toMatchObject({ code: 'LOCAL_IO', retryable: true });
+    await expect(stat(remotePath)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('uploads an empty file', async () => {
