@@ -155,7 +155,7 @@ export class TransferQueue {
     const jobs = items.map((item) => this.createJob(item));
     this.active.push(...jobs);
     for (const job of jobs) this.touch(job);
-    this.scheduleSave();
+    this.saveNow();
     this.pump();
     return jobs.map((job) => ({ ...job }));
   }
@@ -583,6 +583,15 @@ export class TransferQueue {
 
   private snapshot(): TransferJob[] {
     return [...this.active, ...this.failedJobs, ...this.succeededJobs.slice(-1000)];
+  }
+
+  /** Saves at once: what the user just asked for must survive a crash a moment later. */
+  private saveNow(): void {
+    const store = this.options.store;
+    if (!store) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    void store.save(this.snapshot());
   }
 
   private scheduleSave(): void {

@@ -289,6 +289,30 @@ describe('TransferQueue', () => {
     await queue.close();
   });
 
+  it('saves new transfers at once, not a moment later, so a crash right after adding keeps them', async () => {
+    server.addFile('/now/one.bin', randomBytes(1024));
+    server.chunkDelayMs = 50;
+    const store = new QueueStore(join(folder, 'queue.json'));
+    const queue = await TransferQueue.open(queueOptions({ store, concurrency: 1 }));
+    const saves: number[] = [];
+    const save = store.save.bind(store);
+    store.save = (jobs) => {
+      saves.push(jobs.length);
+      return save(jobs);
+    };
+    queue.add([
+      {
+        site: 's',
+        direction: 'download',
+        kind: 'file',
+        remotePath: '/now/one.bin',
+        localPath: join(folder, 'one.bin'),
+      },
+    ]);
+    expect(saves).toEqual([1]);
+    await queue.close();
+  });
+
   it('carries on after a restart from its saved state', async () => {
     const data = randomBytes(64 * 1024);
     server.addFile('/keep/one.bin', data);
