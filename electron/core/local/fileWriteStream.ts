@@ -9,10 +9,7 @@ import {
   writevSync,
   type WriteStream,
 } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { localCalls, type LocalCallGate } from './quickFs.js';
-
-type Done<T> = (error: NodeJS.ErrnoException | null, result?: T) => void;
 
 /**
  * A write stream over an open file (which it closes) that writes on the
@@ -28,25 +25,6 @@ type Done<T> = (error: NodeJS.ErrnoException | null, result?: T) => void;
  * 1.9–2.3 s instead of 1.5–1.6 s with 40–50 MB more peak memory.
  */
 export function fileWriteStream(fd: number, start: number, gate: LocalCallGate = localCalls): WriteStream {
-  /** Runs one call here, or on the thread pool while calls here are slow; times it either way. */
-  const run = <T>(here: () => T, pooled: (done: Done<T>) => void, done: Done<T>): void => {
-    if (!gate.inline) {
-      const began = performance.now();
-      pooled((error, result) => {
-        gate.took(began);
-        done(error, result);
-      });
-      return;
-    }
-    let result: T;
-    try {
-      result = gate.time(here);
-    } catch (error) {
-      done(error as NodeJS.ErrnoException);
-      return;
-    }
-    done(null, result);
-  };
   // The stream continues a short write from the buffers its callbacks hand back, as Node's own calls do.
   return createWriteStream('', {
     fd,
@@ -55,7 +33,7 @@ export function fileWriteStream(fd: number, start: number, gate: LocalCallGate =
       // Never called (the file is open already), but the stream insists on one.
       open,
       close: (file: number, done: (error: NodeJS.ErrnoException | null) => void) =>
-        run(
+        gate.run(
           () => closeSync(file),
           (pooled) => close(file, (error) => pooled(error)),
           (error) => done(error),
@@ -68,7 +46,7 @@ export function fileWriteStream(fd: number, start: number, gate: LocalCallGate =
         position: number,
         done: (error: NodeJS.ErrnoException | null, bytes?: number, buffer?: Buffer) => void,
       ) =>
-        run(
+        gate.run(
           () => writeSync(file, buffer, offset, length, position),
           (pooled) => write(file, buffer, offset, length, position, (error, bytes) => pooled(error, bytes)),
           (error, bytes) => done(error, bytes, buffer),
@@ -79,7 +57,7 @@ export function fileWriteStream(fd: number, start: number, gate: LocalCallGate =
         position: number,
         done: (error: NodeJS.ErrnoException | null, bytes?: number, buffers?: Buffer[]) => void,
       ) =>
-        run(
+        gate.run(
           () => writevSync(file, buffers, position),
           (pooled) => writev(file, buffers, position, (error, bytes) => pooled(error, bytes)),
           (error, bytes) => done(error, bytes, buffers),

@@ -23,6 +23,9 @@ import {
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 
+/** How a call's outcome is reported, as Node's callbacks do. */
+export type Done<T> = (error: NodeJS.ErrnoException | null, result?: T) => void;
+
 /** A call slower than this (a disk that falls behind, a network file system) would hold up everything else this thread does. */
 const SLOW_CALL_MS = 20;
 /** How long calls stay on the thread pool after a slow one, before this thread tries again. */
@@ -45,6 +48,30 @@ export class LocalCallGate {
   /** Whether calls run on this thread now. */
   get inline(): boolean {
     return performance.now() >= this.pooledUntil;
+  }
+
+  /**
+   * Runs one call here (`here`), or on the thread pool (`pooled`) while
+   * calls here are slow, timing it either way; `done` gets the outcome.
+   * Never throws: a failure here goes to `done` like one on the pool.
+   */
+  run<T>(here: () => T, pooled: (done: Done<T>) => void, done: Done<T>): void {
+    if (!this.inline) {
+      const began = performance.now();
+      pooled((error, result) => {
+        this.took(began);
+        done(error, result);
+      });
+      return;
+    }
+    let result: T;
+    try {
+      result = this.time(here);
+    } catch (error) {
+      done(error as NodeJS.ErrnoException);
+      return;
+    }
+    done(null, result);
   }
 
   /** Runs `call` here and notes whether it was slow. */
@@ -71,19 +98,20 @@ export class LocalCallGate {
 /** The gate every transfer shares: a slow disk is slow for all of them. */
 export const localCalls = new LocalCallGate();
 
-/** Async either way, so a failing call here rejects like one on the pool instead of throwing. */
-async function quick<T>(here: () => T, pooled: () => Promise<T>): Promise<T> {
-  return localCalls.inline ? localCalls.time(here) : timedOnPool(pooled);
-}
-
-/** Runs a call on the pool, timing it too (while on the pool after a slow call, to see whether the disk is still slow). */
-async function timedOnPool<T>(pooled: () => Promise<T>): Promise<T> {
-  const began = performance.now();
-  try {
-    return await pooled();
-  } finally {
-    localCalls.took(began);
-  }
+/** A call through the shared gate, as a promise. */
+function quick<T>(here: () => T, pooled: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    localCalls.run(
+      here,
+      (done) => {
+        pooled().then(
+          (result) => done(null, result),
+          (error: unknown) => done(error as NodeJS.ErrnoException),
+        );
+      },
+      (error, result) => (error ? reject(error) : resolve(result as T)),
+    );
+  });
 }
 
 const openOnPool = promisify(openCallback);
