@@ -13,6 +13,7 @@ import {
   type OverwritePolicy,
   type OverwriteQuestion,
 } from './overwrite.js';
+import { QueueSaver } from './queueSaver.js';
 import type { QueueStore } from './queueStore.js';
 import { runFileJob, type FileJobContext } from './runFileJob.js';
 import { Throttle } from './throttle.js';
@@ -101,7 +102,11 @@ export class TransferQueue {
   private active: TransferJob[] = [];
   private failedJobs: TransferJob[] = [];
   private succeededJobs: TransferJob[] = [];
-  private readonly running = new Map<string, { controller: AbortController; stop?: 'pause' | 'cancel' }>();
+  /** Jobs whose run has not returned yet, by id: each holds a session of its site until then. */
+  private readonly running = new Map<
+    string,
+    { site: string; controller: AbortController; stop?: 'pause' | 'cancel' }
+  >();
   private readonly dirty = new Map<string, TransferJob>();
   private readonly idleWaiters: (() => void)[] = [];
   private policy: OverwritePolicy;
@@ -110,16 +115,17 @@ export class TransferQueue {
   private closed = false;
   private flushTimer: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private movedSinceFlush = 0;
   private lastFlush = performance.now();
   private speed = 0;
   private readonly log: LogSink;
+  private readonly saver: QueueSaver;
   readonly throttle: { download: Throttle; upload: Throttle };
 
   private constructor(private readonly options: TransferQueueOptions) {
     this.policy = options.overwrite ?? 'ask';
     this.log = options.log ?? silentLog;
+    this.saver = new QueueSaver(options.store, () => this.snapshot());
     this.throttle = {
       download: new Throttle(options.speedLimit?.download ?? 0),
       upload: new Throttle(options.speedLimit?.upload ?? 0),
@@ -155,7 +161,7 @@ export class TransferQueue {
     const jobs = items.map((item) => this.createJob(item));
     this.active.push(...jobs);
     for (const job of jobs) this.touch(job);
-    this.saveNow();
+    this.saver.saveNow();
     this.pump();
     return jobs.map((job) => ({ ...job }));
   }
@@ -181,7 +187,7 @@ export class TransferQueue {
     if (!job) return;
     this.active.splice(Math.max(0, Math.min(index, this.active.length)), 0, job);
     this.touch(job);
-    this.scheduleSave();
+    this.saver.saveSoon();
     this.pump();
   }
 
@@ -252,7 +258,7 @@ export class TransferQueue {
   /** Empties the successful list. */
   clearSucceeded(): void {
     this.succeededJobs = [];
-    this.scheduleSave();
+    this.saver.saveSoon();
   }
 
   setSpeedLimit(limit: { download: number; upload: number }): void {
@@ -301,9 +307,8 @@ export class TransferQueue {
     for (const job of this.active) if (interrupted.has(job.id) && job.state === 'paused') job.state = 'queued';
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.saveTimer) clearTimeout(this.saveTimer);
     this.flush();
-    await this.options.store?.save(this.snapshot());
+    await this.saver.saveLast();
   }
 
   private createJob(item: NewTransfer): TransferJob {
@@ -352,7 +357,7 @@ export class TransferQueue {
   private setState(job: TransferJob, state: TransferJob['state']): void {
     job.state = state;
     this.touch(job);
-    this.scheduleSave();
+    this.saver.saveSoon();
   }
 
   private removeActive(job: TransferJob, state: 'done' | 'skipped' | 'failed' | 'canceled'): void {
@@ -366,7 +371,7 @@ export class TransferQueue {
       if (this.succeededJobs.length > SUCCEEDED_KEPT) this.succeededJobs.shift();
     }
     this.touch(job);
-    this.scheduleSave();
+    this.saver.saveSoon();
   }
 
   /** Starts every job that may start now, in queue order. */
@@ -375,10 +380,10 @@ export class TransferQueue {
     if (!this.pausedAll) {
       const now = Date.now();
       let nextRetry = Infinity;
+      // Counted from the runs, not by scanning the queue: this runs after
+      // every job, and a queue may hold a folder of 100,000 files.
       const perSite = new Map<string, number>();
-      for (const job of this.active) {
-        if (job.state === 'running') perSite.set(job.site, (perSite.get(job.site) ?? 0) + 1);
-      }
+      for (const { site } of this.running.values()) perSite.set(site, (perSite.get(site) ?? 0) + 1);
       for (const job of this.active) {
         if (this.running.size >= this.concurrency) break;
         if (job.state !== 'queued') continue;
@@ -410,7 +415,7 @@ export class TransferQueue {
 
   private start(job: TransferJob): void {
     const controller = new AbortController();
-    this.running.set(job.id, { controller });
+    this.running.set(job.id, { site: job.site, controller });
     this.setState(job, 'running');
     this.ensureFlushing();
     void this.execute(job, controller.signal).finally(() => {
@@ -583,23 +588,5 @@ export class TransferQueue {
 
   private snapshot(): TransferJob[] {
     return [...this.active, ...this.failedJobs, ...this.succeededJobs.slice(-1000)];
-  }
-
-  /** Saves at once: what the user just asked for must survive a crash a moment later. */
-  private saveNow(): void {
-    const store = this.options.store;
-    if (!store) return;
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
-    void store.save(this.snapshot());
-  }
-
-  private scheduleSave(): void {
-    const store = this.options.store;
-    if (!store || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
-      void store.save(this.snapshot());
-    }, 200);
   }
 }
