@@ -555,8 +555,13 @@ export class TransferQueue {
     return answer;
   }
 
+  /**
+   * Notes a changed job for the next batch to `onChange`. With nobody
+   * listening (the CLI) nothing is noted: the notes would keep every job
+   * the run ever touched, a million of them for a million files.
+   */
   private touch(job: TransferJob): void {
-    this.dirty.set(job.id, job);
+    if (this.options.onChange) this.dirty.set(job.id, job);
   }
 
   private ensureFlushing(): void {

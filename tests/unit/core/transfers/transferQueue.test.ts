@@ -76,6 +76,19 @@ describe('TransferQueue', () => {
     await queue.close();
   });
 
+  it('keeps no notes of changed jobs when nobody listens for them', async () => {
+    for (let i = 0; i < 20; i++) server.addFile(`/notes/f${i}.txt`, randomBytes(10));
+    const queue = await TransferQueue.open(queueOptions());
+    queue.add([
+      { site: 's', direction: 'download', kind: 'folder', remotePath: '/notes', localPath: join(folder, 'n') },
+    ]);
+    await queue.whenIdle();
+    expect(queue.succeeded()).toHaveLength(21);
+    // The batch for onChange is private; without a listener it must stay empty, or a long run holds every job.
+    expect((queue as unknown as { dirty: Map<string, unknown> }).dirty.size).toBe(0);
+    await queue.close();
+  });
+
   it('retries a dropped transfer and resumes it from the partial', async () => {
     const data = randomBytes(50_000);
     server.addFile('/big.iso', data);
