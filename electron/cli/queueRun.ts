@@ -4,7 +4,7 @@ import type { ConnectOptions } from '../core/remote/connectOptions.js';
 import { openRemote } from '../core/remote/openRemote.js';
 import type { RemoteFileSystem } from '../core/remote/remoteFileSystem.js';
 import { SessionPool } from '../core/sessions/sessionPool.js';
-import type { NewTransfer } from '../core/transfers/job.js';
+import type { NewTransfer, TransferJob } from '../core/transfers/job.js';
 import type { OverwritePolicy } from '../core/transfers/overwrite.js';
 import { TransferQueue } from '../core/transfers/transferQueue.js';
 import type { VerifyMode } from '../core/transfers/verify.js';
@@ -53,6 +53,15 @@ export async function runQueue(
   });
   // The session that resolved the paths does the first transfer too.
   pool.adopt(first);
+  // Counted as jobs finish: the queue's successful list keeps only the latest 10,000.
+  const finished = { files: 0, bytes: 0, skipped: 0, weakest: STRENGTH.length - 1 };
+  const onFinished = (job: Readonly<TransferJob>): void => {
+    if (job.state === 'skipped') finished.skipped += 1;
+    if (job.kind !== 'file' || job.state !== 'done') return;
+    finished.files += 1;
+    finished.bytes += job.size ?? 0;
+    finished.weakest = Math.min(finished.weakest, Math.max(0, STRENGTH.indexOf(job.verified ?? 'none')));
+  };
   const queue = await TransferQueue.open({
     sites: { pool: () => pool, atomicUpload: () => target.protocol === 'sftp' },
     concurrency: options.parallel,
@@ -60,6 +69,7 @@ export async function runQueue(
     verify: options.verify,
     syncFiles: options.sync,
     log: connect.log,
+    onFinished,
   });
   const started = performance.now();
   const stop = (): void => queue.cancelAll();
@@ -74,18 +84,13 @@ export async function runQueue(
   }
   if (context.signal.aborted) throw new FerryError('CANCELED', 'Canceled; partial files are kept for --continue');
   const seconds = (performance.now() - started) / 1000;
-  const done = queue.succeeded().filter((job) => job.kind === 'file' && job.state === 'done');
-  const weakest = done.reduce(
-    (worst, job) => Math.min(worst, Math.max(0, STRENGTH.indexOf(job.verified ?? 'none'))),
-    done.length === 0 ? 0 : STRENGTH.length - 1,
-  );
   const failed = queue.failed();
   return {
-    files: done.length,
-    bytes: done.reduce((sum, job) => sum + (job.size ?? 0), 0),
+    files: finished.files,
+    bytes: finished.bytes,
     seconds,
-    verified: STRENGTH[weakest] ?? 'none',
-    skipped: queue.succeeded().filter((job) => job.state === 'skipped').length,
+    verified: finished.files === 0 ? 'none' : (STRENGTH[finished.weakest] ?? 'none'),
+    skipped: finished.skipped,
     failed: failed.length,
     failures: failed.map((job) => ({
       path: job.direction === 'download' ? job.remotePath : job.localPath,

@@ -52,6 +52,25 @@ describe('the built ferry command', () => {
     expect(result.stdout).toMatch(/^d.* sub dir\/$/m);
   });
 
+  it('counts every file of a run larger than the queue keeps in its successful list (10,000)', async () => {
+    const tree = join(folder, 'many');
+    const files = 10_050;
+    for (let d = 0; d < 10; d++) await mkdir(join(tree, `d${d}`), { recursive: true });
+    await Promise.all(Array.from({ length: files }, (_, i) => writeFile(join(tree, `d${i % 10}`, `f${i}`), `${i}`)));
+    const bytes = Array.from({ length: files }, (_, i) => String(i).length).reduce((a, b) => a + b, 0);
+    const result = await ferry(
+      'get',
+      '-r',
+      '--json',
+      '--verify',
+      'none',
+      `file://${encodeURI(tree)}`,
+      join(folder, 'copy'),
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ files, bytes, failed: 0, skipped: 0, verified: 'size' });
+  }, 60_000);
+
   it('fails with a usage exit code and a clear message on a bad port', async () => {
     const result = await ferry('ls', 'sftp://host:70000/');
     expect(result.code).toBe(2);

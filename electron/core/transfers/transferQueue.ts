@@ -54,6 +54,13 @@ export interface TransferQueueOptions {
   log?: LogSink;
   /** Changed jobs, batched: at most one call per `progressIntervalMs`. */
   onChange?: (jobs: TransferJob[]) => void;
+  /**
+   * Each job as it leaves the queue (done, skipped, failed or canceled), at
+   * once: for totals over a whole run, which the successful list (only
+   * the latest 10,000 jobs) cannot give. A failed job put back with
+   * `retry` finishes again.
+   */
+  onFinished?: (job: Readonly<TransferJob>) => void;
   progressIntervalMs?: number;
   random?: () => number;
 }
@@ -372,6 +379,7 @@ export class TransferQueue {
     }
     this.touch(job);
     this.saver.saveSoon();
+    this.options.onFinished?.(job);
   }
 
   /** Starts every job that may start now, in queue order. */
