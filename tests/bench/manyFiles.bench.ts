@@ -4,7 +4,8 @@
 // and SFTP; SFTP also against OpenSSH's `sftp -r`. The tools take turns,
 // round by round; prints each tool's best time of the rounds and Ferry's
 // time as a ratio of the fastest peer
-// (targets: FTP ≤ 1.0×, FTPS ≤ 0.5×, SFTP ≤ 1.0×); for the FTP download
+// (targets: FTP ≤ 1.0×, FTPS ≤ 0.5×, SFTP ≤ 1.0×), and below it each
+// tool's CPU seconds (the least of the rounds); for the FTP download
 // also ftpBareMirror.mjs, the least a Node program does for it (a reference,
 // not a peer). Then the peak memory of the ferry process during a 1 GiB
 // download (target < 150 MB).
@@ -34,6 +35,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import { loadServers } from '../servers/config.js';
+import { childCpuSeconds } from './childCpu.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const state = loadServers();
@@ -178,13 +180,15 @@ function bareMirror(dest: string): Command {
   ];
 }
 
-function time([command, args, env]: Command): number {
+/** One run of a command: its wall seconds and the CPU seconds it used. */
+function time([command, args, env]: Command): { seconds: number; cpu: number } {
   const started = performance.now();
+  const cpuBefore = childCpuSeconds();
   const result = spawnSync(command, args, { env: env ?? process.env, encoding: 'utf8' });
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0)
     throw new Error(`${command} failed (${String(result.status)}): ${result.stderr.slice(0, 500)}`);
-  return seconds;
+  return { seconds, cpu: childCpuSeconds() - cpuBefore };
 }
 
 type Tool = [name: string, make: (dest: string) => Command];
@@ -197,8 +201,12 @@ type Tool = [name: string, make: (dest: string) => Command];
  * last five minutes, so deleting the previous round's 2000 files made each
  * later run slower than the one before, and the tools that ran later lost.
  */
-function bestOf(protocol: Protocol, direction: Direction, tools: readonly Tool[]): Map<string, number> {
-  const fastest = new Map<string, number>(tools.map(([name]) => [name, Infinity]));
+function bestOf(
+  protocol: Protocol,
+  direction: Direction,
+  tools: readonly Tool[],
+): Map<string, { seconds: number; cpu: number }> {
+  const fastest = new Map(tools.map(([name]) => [name, { seconds: Infinity, cpu: Infinity }]));
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < tools.length; i++) {
       const [name, make] = tools[(i + round) % tools.length] as Tool;
@@ -214,7 +222,9 @@ function bestOf(protocol: Protocol, direction: Direction, tools: readonly Tool[]
         chownSync(base, owner.uid, owner.gid);
         dest = join(base, 'tree');
       }
-      fastest.set(name, Math.min(fastest.get(name) ?? Infinity, time(make(dest))));
+      const run = time(make(dest));
+      const best = fastest.get(name) ?? { seconds: Infinity, cpu: Infinity };
+      fastest.set(name, { seconds: Math.min(best.seconds, run.seconds), cpu: Math.min(best.cpu, run.cpu) });
     }
   }
   return fastest;
@@ -249,13 +259,18 @@ test('many small files: ferry vs lftp (and OpenSSH sftp)', () => {
         ...peers,
         ...floor,
       ]);
-      const seconds = (name: string): number => times.get(name) ?? Infinity;
+      const seconds = (name: string): number => times.get(name)?.seconds ?? Infinity;
+      const cpu = (name: string): number => times.get(name)?.cpu ?? Infinity;
       const ours = seconds('ferry -P4');
       const fastest = Math.min(...peers.map(([name]) => seconds(name)));
       const ratio = ours / fastest;
       rows.push(
         `${protocol.padEnd(6)} ${direction.padEnd(9)} ferry -P4 ${ours.toFixed(2)} s | ${peers.map(([name]) => `${name} ${seconds(name).toFixed(2)} s`).join(' | ')} | ratio ${ratio.toFixed(2)}× (target ≤ ${TARGETS[protocol].toFixed(1)}×) ${ratio <= TARGETS[protocol] ? 'met' : 'missed'}${floor.length > 0 ? ` | Node floor ${seconds('Node floor').toFixed(2)} s` : ''}`,
       );
+      console.log(rows.at(-1));
+      // CPU seconds (least of the rounds): what each tool itself spends, steadier than wall time on a busy machine.
+      const names = ['ferry -P4', ...[...peers, ...floor].map(([name]) => name)];
+      rows.push(`${''.padEnd(16)} cpu: ${names.map((name) => `${name} ${cpu(name).toFixed(2)} s`).join(' | ')}`);
       console.log(rows.at(-1));
     }
   }
