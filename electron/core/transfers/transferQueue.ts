@@ -109,7 +109,7 @@ export class TransferQueue {
   private active: TransferJob[] = [];
   private failedJobs: TransferJob[] = [];
   private succeededJobs: TransferJob[] = [];
-  /** Jobs whose run has not returned yet, by id: each holds a session of its site until then. */
+  /** Jobs whose run has not returned yet, by id: each counts against its site's connection limit until then. */
   private readonly running = new Map<
     string,
     { site: string; controller: AbortController; stop?: 'pause' | 'cancel' }
@@ -379,7 +379,22 @@ export class TransferQueue {
     }
     this.touch(job);
     this.saver.saveSoon();
-    this.options.onFinished?.(job);
+    this.tellFinished(job);
+  }
+
+  /**
+   * Tells the owner a job has left the queue. A listener that throws is
+   * logged: it must not fail a job that already finished, a second time.
+   */
+  private tellFinished(job: TransferJob): void {
+    try {
+      this.options.onFinished?.(job);
+    } catch (error) {
+      this.log(
+        'error',
+        `The listener for finished transfers failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 
   /** Starts every job that may start now, in queue order. */
@@ -388,8 +403,9 @@ export class TransferQueue {
     if (!this.pausedAll) {
       const now = Date.now();
       let nextRetry = Infinity;
-      // Counted from the runs, not by scanning the queue: this runs after
-      // every job, and a queue may hold a folder of 100,000 files.
+      // Each site's running jobs are counted from the runs rather than by
+      // walking the whole queue: this runs after every job, and a queue may
+      // hold a folder of 100,000 files.
       const perSite = new Map<string, number>();
       for (const { site } of this.running.values()) perSite.set(site, (perSite.get(site) ?? 0) + 1);
       for (const job of this.active) {
@@ -504,9 +520,11 @@ export class TransferQueue {
   private insertAfter(parent: TransferJob, children: readonly NewTransfer[]): void {
     // A folder expanded again (it was running when the app stopped, and its
     // children were already saved) must not queue its files twice: two jobs
-    // writing one partial file would corrupt it. Only a restored folder
-    // (started) can have children already; looking for them in every
-    // expansion cost a tree of 2400 small folders over a second.
+    // writing one partial file would corrupt it. Only a folder that may
+    // have run before (started: restored after a restart, resumed with
+    // --continue, or inside such a folder) can have children already;
+    // looking for them in every expansion cost a tree of 2400 small
+    // folders over a second.
     const key = (job: { site: string; direction: string; remotePath: string; localPath: string }): string =>
       `${job.site}\n${job.direction}\n${job.remotePath}\n${job.localPath}`;
     const known = new Set<string>();

@@ -302,6 +302,64 @@ describe('TransferQueue', () => {
     await queue.close();
   });
 
+  it('tells its owner of each job as it leaves: canceled while waiting, failed, and again after a retry', async () => {
+    server.addFile('/left/slow.bin', randomBytes(8 * 1024));
+    server.addFile('/left/waiting.bin', randomBytes(10));
+    server.addFile('/left/refused.bin', randomBytes(10));
+    server.chunkDelayMs = 30;
+    const finished: string[] = [];
+    const queue = await TransferQueue.open(
+      queueOptions({ concurrency: 1, onFinished: (job) => finished.push(`${job.remotePath} ${job.state}`) }, 1),
+    );
+    const file = (name: string) => ({
+      site: 's',
+      direction: 'download' as const,
+      kind: 'file' as const,
+      remotePath: `/left/${name}`,
+      localPath: join(folder, name),
+    });
+    const [, waiting] = queue.add([file('slow.bin'), file('waiting.bin')]);
+    queue.cancel(waiting?.id ?? '');
+    expect(finished).toEqual(['/left/waiting.bin canceled']);
+    // Closing pauses the running job for next time: it has not left the queue.
+    await queue.close();
+    expect(finished).toEqual(['/left/waiting.bin canceled']);
+
+    server.chunkDelayMs = 0;
+    server.downloadFaults.push({ afterBytes: 0, error: new FerryError('PERMISSION_DENIED', '550 Permission denied') });
+    const again = await TransferQueue.open(
+      queueOptions({ onFinished: (job) => finished.push(`${job.remotePath} ${job.state}`) }),
+    );
+    const [refused] = again.add([file('refused.bin')]);
+    await again.whenIdle();
+    again.retry(refused?.id ?? '');
+    await again.whenIdle();
+    expect(finished.slice(1)).toEqual(['/left/refused.bin failed', '/left/refused.bin done']);
+    await again.close();
+  });
+
+  it('finishes a job once even when the listener for finished jobs throws, and logs the failure', async () => {
+    server.addFile('/throw/a.txt', Buffer.from('a'));
+    let calls = 0;
+    const queue = await TransferQueue.open(
+      queueOptions({
+        onFinished: () => {
+          calls += 1;
+          throw new Error('listener broke');
+        },
+      }),
+    );
+    queue.add([
+      { site: 's', direction: 'download', kind: 'file', remotePath: '/throw/a.txt', localPath: join(folder, 'a.txt') },
+    ]);
+    await queue.whenIdle();
+    expect(calls).toBe(1);
+    expect(queue.succeeded().map((job) => job.state)).toEqual(['done']);
+    expect(queue.failed()).toEqual([]);
+    expect(logs.some((log) => log.kind === 'error' && log.text.includes('listener broke'))).toBe(true);
+    await queue.close();
+  });
+
   it('saves new transfers at once, not a moment later, so a crash right after adding keeps them', async () => {
     server.addFile('/now/one.bin', randomBytes(1024));
     server.chunkDelayMs = 50;
