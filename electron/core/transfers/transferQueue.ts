@@ -114,6 +114,8 @@ export class TransferQueue {
     string,
     { site: string; controller: AbortController; stop?: 'pause' | 'cancel' }
   >();
+  /** How many jobs of each site the active list holds: pump() stops once every one of these sites is full. */
+  private readonly activeSites = new Map<string, number>();
   private readonly dirty = new Map<string, TransferJob>();
   private readonly idleWaiters: (() => void)[] = [];
   private policy: OverwritePolicy;
@@ -154,6 +156,7 @@ export class TransferQueue {
       else if (job.state === 'done' || job.state === 'skipped') queue.succeededJobs.push(job);
       else if (job.state !== 'canceled') queue.active.push(job);
     }
+    queue.entered(queue.active);
     if (queue.active.length > 0) queue.log('info', `Resuming ${queue.active.length} queued transfers`);
     queue.pump();
     return queue;
@@ -167,6 +170,7 @@ export class TransferQueue {
   add(items: readonly NewTransfer[]): TransferJob[] {
     const jobs = items.map((item) => this.createJob(item));
     this.active.push(...jobs);
+    this.entered(jobs);
     for (const job of jobs) this.touch(job);
     this.saver.saveNow();
     this.pump();
@@ -232,6 +236,7 @@ export class TransferQueue {
     delete job.notBefore;
     delete job.finished;
     this.active.push(job);
+    this.entered([job]);
     this.setState(job, 'queued');
     this.pump();
   }
@@ -369,7 +374,10 @@ export class TransferQueue {
 
   private removeActive(job: TransferJob, state: 'done' | 'skipped' | 'failed' | 'canceled'): void {
     const index = this.active.indexOf(job);
-    if (index >= 0) this.active.splice(index, 1);
+    if (index >= 0) {
+      this.active.splice(index, 1);
+      this.left(job);
+    }
     job.state = state;
     job.finished = Date.now();
     if (state === 'failed') this.failedJobs.push(job);
@@ -397,6 +405,18 @@ export class TransferQueue {
     }
   }
 
+  /** Counts jobs that joined the active list, by site. */
+  private entered(jobs: readonly TransferJob[]): void {
+    for (const job of jobs) this.activeSites.set(job.site, (this.activeSites.get(job.site) ?? 0) + 1);
+  }
+
+  /** Counts a job that left the active list. */
+  private left(job: TransferJob): void {
+    const count = (this.activeSites.get(job.site) ?? 1) - 1;
+    if (count > 0) this.activeSites.set(job.site, count);
+    else this.activeSites.delete(job.site);
+  }
+
   /** Starts every job that may start now, in queue order. */
   private pump(): void {
     if (this.closed) return;
@@ -408,16 +428,28 @@ export class TransferQueue {
       // hold a folder of 100,000 files.
       const perSite = new Map<string, number>();
       for (const { site } of this.running.values()) perSite.set(site, (perSite.get(site) ?? 0) + 1);
+      // Sites that cannot start another job now: at their limit, or unreachable.
+      const blocked = new Set<string>();
       for (const job of this.active) {
         if (this.running.size >= this.concurrency) break;
-        if (job.state !== 'queued') continue;
+        // Every site with jobs here is blocked (after a 421 lowered a site's
+        // limit below the queue's, say): nothing further down can start, so
+        // the rest of a long queue is not walked. A freed slot pumps again.
+        if (blocked.size >= this.activeSites.size) break;
+        if (job.state !== 'queued' || blocked.has(job.site)) continue;
         if (job.notBefore !== undefined && job.notBefore > now) {
           nextRetry = Math.min(nextRetry, job.notBefore);
           continue;
         }
-        if (this.options.sites.isAvailable?.(job.site) === false) continue;
+        if (this.options.sites.isAvailable?.(job.site) === false) {
+          blocked.add(job.site);
+          continue;
+        }
         const busy = perSite.get(job.site) ?? 0;
-        if (busy >= this.options.sites.pool(job.site).limit) continue;
+        if (busy >= this.options.sites.pool(job.site).limit) {
+          blocked.add(job.site);
+          continue;
+        }
         perSite.set(job.site, busy + 1);
         this.start(job);
       }
@@ -547,6 +579,7 @@ export class TransferQueue {
       });
     const index = this.active.indexOf(parent);
     this.active.splice(index < 0 ? this.active.length : index + 1, 0, ...jobs);
+    this.entered(jobs);
     for (const job of jobs) this.touch(job);
   }
 

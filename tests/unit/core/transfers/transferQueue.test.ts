@@ -89,6 +89,43 @@ describe('TransferQueue', () => {
     await queue.close();
   });
 
+  it('starts a job of another site further down while the first site is at its limit', async () => {
+    const other = new MemoryServer();
+    for (let i = 0; i < 6; i++) server.addFile(`/a/${i}.bin`, randomBytes(4096));
+    other.addFile('/b/x.bin', randomBytes(10));
+    // Each of site a's files takes about 80 ms (4 chunks, 20 ms apart), one at a time.
+    server.chunkDelayMs = 20;
+    const poolA = new SessionPool({ open: () => Promise.resolve(server.connect()), limit: 1 });
+    const poolB = new SessionPool({ open: () => Promise.resolve(other.connect()), limit: 1 });
+    pools.push(poolA, poolB);
+    const queue = await TransferQueue.open({
+      ...queueOptions(),
+      sites: { pool: (site) => (site === 'a' ? poolA : poolB), atomicUpload: () => true },
+    });
+    const file = (site: string, path: string) => ({
+      site,
+      direction: 'download' as const,
+      kind: 'file' as const,
+      remotePath: path,
+      localPath: join(folder, site, path.replace(/\//g, '_')),
+    });
+    await mkdir(join(folder, 'a'));
+    await mkdir(join(folder, 'b'));
+    queue.add([...Array.from({ length: 6 }, (_, i) => file('a', `/a/${i}.bin`)), file('b', '/b/x.bin')]);
+    const doneOf = (site: string): number => queue.succeeded().filter((job) => job.site === site).length;
+    for (let waited = 0; doneOf('b') === 0 && waited < 2000; waited += 5) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(doneOf('b')).toBe(1);
+    // b ran beside a's first files, not after the last of them.
+    expect(doneOf('a')).toBeLessThanOrEqual(2);
+    await queue.whenIdle();
+    expect(doneOf('a')).toBe(6);
+    // Its count of jobs per site (which lets it stop walking a long queue early) is back to none.
+    expect((queue as unknown as { activeSites: Map<string, number> }).activeSites.size).toBe(0);
+    await queue.close();
+  });
+
   it('retries a dropped transfer and resumes it from the partial', async () => {
     const data = randomBytes(50_000);
     server.addFile('/big.iso', data);
