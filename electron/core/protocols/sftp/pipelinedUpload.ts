@@ -8,6 +8,7 @@ import { takeBytes } from '../../remote/takeBytes.js';
 import { fromSftpError, sftpStatusOf } from './sftpErrors.js';
 import type { UploadFacts } from '../../remote/remoteFileSystem.js';
 import { closeHandle, fstatHandle, openHandle, stalledError, statusRequest } from './sftpHandles.js';
+import { windowHasRoom, writeRange } from './ssh2WriteRequests.js';
 import { CONCURRENCY_SUSPECT_STATUSES, type PipelineHooks, type PipelineSettings } from './transferSettings.js';
 
 interface WriteRequest {
@@ -96,7 +97,7 @@ export async function pipelinedUpload(
   const send = (request: WriteRequest): void => {
     const sequence = nextSequence++;
     inFlight.set(sequence, request);
-    sftp.write(handle, request.data, 0, request.data.length, request.offset, (error) => {
+    writeRange(sftp, handle, request.offset, request.data, (error) => {
       lastActivity = Date.now();
       const oldest = inFlight.keys().next().value;
       inFlight.delete(sequence);
@@ -209,6 +210,16 @@ export async function pipelinedUpload(
   const pending: Buffer[] = [];
   let pendingBytes = 0;
   /**
+   * A request slot is free and the server's window has room for the next
+   * piece. Beyond the window a WRITE would wait in ssh2's buffer, copied
+   * twice more; better to wait for the next reply, which comes with the
+   * window widened. With nothing in flight no reply will come, so ssh2
+   * takes the piece and waits for the window itself.
+   */
+  const slotFree = (): boolean =>
+    inFlight.size < limit &&
+    (inFlight.size === 0 || windowHasRoom(sftp, handle.length, Math.min(requestSize, pendingBytes)));
+  /**
    * Once the last piece is out, a server that has shown no trouble with
    * concurrency gets the closing burst right behind it instead of a round
    * trip later: for a small file that is most of the time it takes.
@@ -228,7 +239,7 @@ export async function pipelinedUpload(
    */
   const sendPieces = (final: boolean): void => {
     settings.batch(() => {
-      while (!stopped() && !recoveryDue() && inFlight.size < limit) {
+      while (!stopped() && !recoveryDue() && slotFree()) {
         const size = Math.min(requestSize, pendingBytes);
         if (size === 0 || (size < requestSize && !final)) break;
         const data = takeBytes(pending, size);
@@ -243,7 +254,7 @@ export async function pipelinedUpload(
   const sendBuffered = async (final: boolean): Promise<void> => {
     sendPieces(final);
     while (!stopped() && (pendingBytes >= requestSize || (final && pendingBytes > 0))) {
-      await waitUntil(() => stopped() || recoveryDue() || inFlight.size < limit);
+      await waitUntil(() => stopped() || recoveryDue() || slotFree());
       if (recoveryDue()) await recover();
       sendPieces(final);
     }
