@@ -6,7 +6,9 @@
 // by default (Ferry does with --fsync); for reference, downloads also show
 // curl followed by `sync FILE` and Ferry's ratio to that.
 // The last columns take Ferry's own "seconds" from --json (the transfer,
-// without the CLI's start-up and login) against curl's whole run.
+// without the CLI's start-up and login) against curl's whole run, then
+// each tool's CPU seconds (the least of the rounds), which vary far less
+// than wall times on a busy machine.
 // Every timed run starts after a `sync`: a run that begins while the
 // kernel still writes back the gigabyte the previous one left dirty would
 // pay for it, whichever tool that was.
@@ -27,6 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import { loadServers } from '../servers/config.js';
+import { childCpuSeconds } from './childCpu.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const state = loadServers();
@@ -66,18 +69,27 @@ function makeFile(): void {
   chownSync(remoteFile, user.uid, user.gid);
 }
 
-/** Runs a command; its wall seconds, and the seconds it reports itself (ferry --json) when it does. */
-function run(command: string, args: string[], env: Record<string, string> = {}): { wall: number; own: number } {
+/**
+ * Runs a command; its wall seconds, its CPU seconds, and the seconds it
+ * reports itself (ferry --json) when it does.
+ */
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { wall: number; cpu: number; own: number } {
+  const cpuBefore = childCpuSeconds();
   const started = performance.now();
   const result = spawnSync(command, args, { cwd: repo, env: { ...process.env, ...env }, encoding: 'utf8' });
   const wall = (performance.now() - started) / 1000;
+  const cpu = childCpuSeconds() - cpuBefore;
   if (result.status !== 0) {
     throw new Error(
       `${command} ${args.join(' ')} failed (${String(result.status)}):\n${result.stdout}\n${result.stderr}`,
     );
   }
   const own = /"seconds":([0-9.]+)/.exec(result.stdout)?.[1];
-  return { wall, own: own === undefined ? wall : Number(own) };
+  return { wall, cpu, own: own === undefined ? wall : Number(own) };
 }
 
 const ferryUrl = (scheme: string, path: string): string => `${scheme}://${user.name}@${host}:${port}${path}`;
@@ -137,15 +149,15 @@ function selected(all: Case[]): Case[] {
   return chosen;
 }
 
-/** Wall seconds of one run of `tool`, the seconds it reports itself, and the fsync after it (curl downloads). */
-function measure(entry: Case, tool: Tool): { seconds: number; own: number; flush: number } {
+/** Wall and CPU seconds of one run of `tool`, the seconds it reports itself, and the fsync after it (curl downloads). */
+function measure(entry: Case, tool: Tool): { seconds: number; cpu: number; own: number; flush: number } {
   const dest = entry.dest(tool);
   const [command, args] = entry[tool](dest);
   spawnSync('sync');
   try {
-    const { wall, own } = run(command, args, { FERRY_PASSWORD: user.password });
+    const { wall, cpu, own } = run(command, args, { FERRY_PASSWORD: user.password });
     const flush = tool === 'curl' && entry.flush ? run(...entry.flush(dest)).wall : 0;
-    return { seconds: wall, own, flush };
+    return { seconds: wall, cpu, own, flush };
   } finally {
     entry.cleanup(dest);
   }
@@ -160,16 +172,18 @@ test('FTP throughput against curl', () => {
     console.log(`curl: ${spawnSync('curl', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '?'}`);
     console.log('');
     console.log(
-      'case                               ferry s  ferry MiB/s   curl s  curl MiB/s   ratio  target   curl+fsync s  ratio  ferry transfer s  ratio',
+      'case                               ferry s  ferry MiB/s   curl s  curl MiB/s   ratio  target   curl+fsync s  ratio  ferry transfer s  ratio  ferry cpu s  curl cpu s',
     );
     for (const entry of selected(cases(local))) {
       const best = { ferry: Infinity, curl: Infinity, curlFlushed: Infinity, ferryOwn: Infinity };
+      const leastCpu = { ferry: Infinity, curl: Infinity };
       for (let round = 0; round < rounds; round++) {
         // Alternate who goes first, so neither always gets the warm cache.
         const order: Tool[] = round % 2 === 0 ? ['ferry', 'curl'] : ['curl', 'ferry'];
         for (const tool of order) {
-          const { seconds, own, flush } = measure(entry, tool);
+          const { seconds, cpu, own, flush } = measure(entry, tool);
           best[tool] = Math.min(best[tool], seconds);
+          leastCpu[tool] = Math.min(leastCpu[tool], cpu);
           if (tool === 'ferry') best.ferryOwn = Math.min(best.ferryOwn, own);
           if (tool === 'curl') best.curlFlushed = Math.min(best.curlFlushed, seconds + flush);
         }
@@ -187,6 +201,8 @@ test('FTP throughput against curl', () => {
         entry.flush ? `${(best.curlFlushed / best.ferry).toFixed(2)}x`.padStart(6) : '-'.padStart(6),
         best.ferryOwn.toFixed(2).padStart(17),
         `${(best.curl / best.ferryOwn).toFixed(2)}x`.padStart(6),
+        leastCpu.ferry.toFixed(2).padStart(12),
+        leastCpu.curl.toFixed(2).padStart(11),
       ];
       console.log(line.join(' '));
     }
