@@ -9,8 +9,6 @@ const CHANNEL_DATA_HEADER = 9;
 /** SSH_FXP_WRITE, and its bytes around the handle: length, type, id, handle length; offset, data length. */
 const FXP_WRITE = 6;
 const WRITE_HEADER = 4 + 1 + 4 + 4 + 8 + 4;
-/** ssh2 counts request ids modulo 2^32. */
-const REQUEST_ID_MODULUS = 2 ** 32;
 
 /** ssh2's packet builder for the connection (plain, or compressing). */
 interface PacketWriter {
@@ -28,6 +26,7 @@ interface Ssh2WriteInternals {
   _maxWriteLen?: unknown;
   _protocol?: {
     _kexinit?: unknown;
+    _queue?: unknown;
     _cipher?: { encrypt?: unknown };
     _packetRW?: { write?: Partial<PacketWriter> };
   };
@@ -64,8 +63,10 @@ function directPath(sftp: SFTPWrapper, payloadLength: number, dataLength: number
     typeof internals._writeReqid !== 'number' ||
     typeof internals._maxWriteLen !== 'number' ||
     dataLength > internals._maxWriteLen ||
-    // During a key exchange ssh2 queues packets; it sends those itself.
-    protocol?._kexinit !== undefined ||
+    // During a key exchange ssh2 queues packets, and sends them itself once it is done.
+    protocol === undefined ||
+    protocol._kexinit !== undefined ||
+    (protocol._queue !== undefined && !(Array.isArray(protocol._queue) && protocol._queue.length === 0)) ||
     typeof cipher?.encrypt !== 'function' ||
     writer === undefined ||
     typeof writer.allocStart !== 'number' ||
@@ -82,6 +83,9 @@ function directPath(sftp: SFTPWrapper, payloadLength: number, dataLength: number
   };
 }
 
+/** The widest send window each SFTP channel's server has granted, as far as seen. */
+const widestWindow = new WeakMap<SFTPWrapper, number>();
+
 /**
  * False when a WRITE of `dataLength` bytes on a handle of `handleLength`
  * bytes would have to wait in ssh2's buffer for the server to widen the
@@ -94,7 +98,14 @@ export function windowHasRoom(sftp: SFTPWrapper, handleLength: number, dataLengt
   const window = internals.outgoing?.window;
   const buffered = internals._buffer;
   if (typeof window !== 'number' || !Array.isArray(buffered)) return true;
-  return buffered.length === 0 && window > WRITE_HEADER + handleLength + dataLength;
+  const widest = Math.max(widestWindow.get(sftp) ?? 0, window);
+  widestWindow.set(sftp, widest);
+  const payloadLength = WRITE_HEADER + handleLength + dataLength;
+  // A server whose window never takes a whole request (Dropbear grants
+  // 24 KiB at a time) would make every request wait for the one before:
+  // there ssh2 holds the pieces and sends each as the window opens.
+  if (payloadLength >= widest) return true;
+  return buffered.length === 0 && window > payloadLength;
 }
 
 /**
@@ -119,7 +130,9 @@ export function writeRange(sftp: SFTPWrapper, handle: Buffer, offset: number, da
     return;
   }
   const internals = sftp as unknown as { _writeReqid: number };
-  const id = (internals._writeReqid + 1) % REQUEST_ID_MODULUS;
+  // ssh2's ids turn negative past 2^31 (it masks with a signed &); ours
+  // stay what the wire carries, so the reply is found under the same key.
+  const id = (internals._writeReqid + 1) >>> 0;
   internals._writeReqid = id;
   direct.requests[id] = { cb: (error) => done(error ?? undefined) };
 

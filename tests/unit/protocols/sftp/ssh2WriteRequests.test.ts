@@ -156,6 +156,35 @@ describe('writeRange', () => {
     expect(handedToChannel).toHaveLength(1);
   });
 
+  it('leaves the WRITE to ssh2 while packets queued during a key exchange still wait to go', () => {
+    const { sftp, protocol, handedToChannel, packets } = channel();
+    protocol._queue = [Buffer.from('queued')];
+    writeRange(sftp, handle, 0, Buffer.from('data'), () => undefined);
+    expect(packets).toHaveLength(0);
+    expect(handedToChannel).toHaveLength(1);
+
+    protocol._queue = undefined;
+    writeRange(sftp, handle, 4, Buffer.from('more'), () => undefined);
+    expect(packets).toHaveLength(1);
+  });
+
+  it('numbers requests as the wire does when the ids wrap around', () => {
+    const { sftp, packets } = channel();
+    const internals = sftp as unknown as { _writeReqid: number };
+    const answers: (Error | undefined)[] = [];
+    internals._writeReqid = 2 ** 32 - 1;
+    writeRange(sftp, handle, 0, Buffer.from('wrapped'), (error) => answers.push(error));
+    // ssh2 itself turns ids negative past 2^31; the next id is still the one on the wire.
+    internals._writeReqid = -(2 ** 31);
+    writeRange(sftp, handle, 7, Buffer.from('signed'), (error) => answers.push(error));
+    const ids = channelDataOf(packets).map((piece) => piece.readUInt32BE(5));
+    expect(ids).toEqual([0, 2 ** 31 + 1]);
+
+    sftp.push(statusReply(2 ** 31 + 1, 0));
+    sftp.push(statusReply(0, 0));
+    expect(answers).toEqual([undefined, undefined]);
+  });
+
   it("leaves the WRITE to ssh2 when ssh2's private state looks different", () => {
     const { sftp, protocol, handedToChannel, packets } = channel();
     protocol._packetRW = {};
@@ -167,12 +196,24 @@ describe('writeRange', () => {
 
 describe('windowHasRoom', () => {
   it('tells whether the window takes a whole WRITE', () => {
-    const { sftp, outgoing } = channel(1000);
+    const { sftp, outgoing } = channel(2 ** 21);
     const overhead = 25 + handle.length;
+    expect(windowHasRoom(sftp, handle.length, 32768)).toBe(true);
+    outgoing.window = 1000;
     expect(windowHasRoom(sftp, handle.length, 1000 - overhead - 1)).toBe(true);
     expect(windowHasRoom(sftp, handle.length, 1000 - overhead)).toBe(false);
     outgoing.window = 0;
     expect(windowHasRoom(sftp, handle.length, 1)).toBe(false);
+  });
+
+  it("says yes when the server's window never takes a whole request, so ssh2 sends each piece as it opens", () => {
+    // Dropbear grants 24 KiB at a time: waiting for room for 32 KiB would wait for every reply.
+    const { sftp, outgoing } = channel(24576);
+    expect(windowHasRoom(sftp, handle.length, 32768)).toBe(true);
+    outgoing.window = 1000;
+    expect(windowHasRoom(sftp, handle.length, 32768)).toBe(true);
+    expect(windowHasRoom(sftp, handle.length, 100)).toBe(true);
+    expect(windowHasRoom(sftp, handle.length, 2000)).toBe(false);
   });
 
   it("says yes when ssh2's state is not recognised, so uploads go on through ssh2", () => {
