@@ -1,6 +1,5 @@
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { FerryError } from '../../../../shared/errors.js';
 
 /** How much received data may wait in the destination's queue before the socket pauses. */
@@ -80,27 +79,83 @@ export function receive(socket: Socket, destination: Writable, onBytes: (n: numb
   });
 }
 
+/** A failure to read what is being uploaded, as the error the caller sees. */
+function sourceError(error: unknown): FerryError {
+  if (error instanceof FerryError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new FerryError('LOCAL_IO', `Cannot read the file being uploaded: ${message}`, { cause: error });
+}
+
 /**
  * Streams `source` into a data connection and ends it (FIN, or TLS
  * close_notify then FIN), which tells the server the upload is complete.
+ * Resolves once the socket has taken everything. Rejects when the source
+ * cannot be read, the connection fails, or `stop` fires (with its reason),
+ * and then destroys both streams. Written out rather than with
+ * stream.pipeline, which makes an AbortController per call and aborts it
+ * when done: an AbortError with a stack trace, about 40 µs per file when
+ * uploading a folder of small files.
  */
-export async function send(source: Readable, socket: Socket, onBytes: (n: number) => void, stop: AbortSignal) {
-  // Counted on the source's own 'data' events rather than through an extra
-  // Transform, one stream hop less per chunk; pipe's backpressure is unchanged.
-  const count = (chunk: Buffer | string): void =>
-    onBytes(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length);
-  source.on('data', count);
-  try {
-    await pipeline(source, socket, { signal: stop });
-  } catch (error) {
-    if (stop.aborted) throw dataError(stop.reason);
-    // A read error of the source is ours; anything else is the connection's.
-    if (source.errored) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new FerryError('LOCAL_IO', `Cannot read the file being uploaded: ${message}`, { cause: error });
+export function send(source: Readable, socket: Socket, onBytes: (n: number) => void, stop: AbortSignal) {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let waiting = false;
+    const finish = (error?: FerryError): void => {
+      if (settled) return;
+      settled = true;
+      source.off('data', onData);
+      source.off('end', onEnd);
+      source.off('error', onSourceError);
+      socket.off('drain', onDrain);
+      socket.off('finish', onFinish);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      stop.removeEventListener('abort', onStop);
+      if (error) {
+        source.destroy();
+        socket.destroy();
+        reject(error);
+      } else {
+        resolve();
+      }
+    };
+    const onData = (chunk: Buffer | string): void => {
+      onBytes(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length);
+      if (!socket.write(chunk) && !waiting) {
+        waiting = true;
+        source.pause();
+        socket.once('drain', onDrain);
+      }
+    };
+    const onDrain = (): void => {
+      waiting = false;
+      source.resume();
+    };
+    const onEnd = (): void => {
+      socket.end();
+    };
+    const onFinish = (): void => finish();
+    const onSourceError = (error: Error): void => finish(sourceError(error));
+    const onError = (error: Error): void => finish(dataError(error));
+    const onClose = (): void =>
+      finish(new FerryError('CONNECTION_LOST', 'The data connection closed before the upload was complete'));
+    const onStop = (): void => finish(dataError(stop.reason));
+    if (stop.aborted) {
+      onStop();
+      return;
     }
-    throw dataError(error);
-  } finally {
-    source.off('data', count);
-  }
+    // A source that failed before the upload began keeps its error.
+    if (source.errored) {
+      onSourceError(source.errored);
+      return;
+    }
+    source.on('error', onSourceError);
+    socket.on('error', onError);
+    socket.once('close', onClose);
+    socket.once('finish', onFinish);
+    stop.addEventListener('abort', onStop, { once: true });
+    source.once('end', onEnd);
+    source.on('data', onData);
+    if (source.readableEnded) onEnd();
+  });
 }
