@@ -1,8 +1,9 @@
 // A scripted FTP server that misbehaves on purpose, started in-process by
 // the FTP integration tests for what no real server does: bad passive
 // replies, TLS dodges, huge or endless replies, endless listings, data
-// connections that reset or stall. It listens on 127.0.0.1 only; the one
-// "elsewhere" it ever names is 127.0.0.2, also loopback.
+// connections that reset or stall, commands dropped when sent together.
+// It listens on 127.0.0.1 only; the one "elsewhere" it ever names is
+// 127.0.0.2, also loopback.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -37,6 +38,8 @@ export type HostileScenario =
   | 'stall-after-150'
   /** Accepts the connection and never says a word. */
   | 'silent'
+  /** Handles only the first command of each packet and drops the rest, as some servers and routers do. */
+  | 'one-command-per-read'
   /** Behaves: one file in a one-line listing. */
   | 'well-behaved';
 
@@ -59,6 +62,8 @@ export interface HostileServer {
   foreignConnections: number;
   /** Control connections accepted. */
   controlConnections: number;
+  /** What the last STOR received; SIZE then answers with its length. */
+  uploaded?: Buffer;
   /** Cuts every open connection (the server keeps listening), as a server restart would. */
   dropConnections(): void;
   close(): Promise<void>;
@@ -210,7 +215,7 @@ export async function startHostileFtpServer(
         case 'NOOP':
           return reply('200 NOOP ok.');
         case 'SIZE':
-          return reply(`213 ${fileSize}`);
+          return reply(`213 ${state.uploaded?.length ?? fileSize}`);
         case 'MDTM':
           return reply('213 20200101000000');
         case 'REST':
@@ -266,6 +271,20 @@ export async function startHostileFtpServer(
           data.end(fileContent, () => reply('226 Done.'));
           return;
         }
+        case 'STOR': {
+          if (!pending) return reply('425 Use PASV or EPSV first.');
+          const data = await pending;
+          pending = null;
+          reply('150 Send it.');
+          const chunks: Buffer[] = [];
+          data.on('data', (chunk: Buffer) => chunks.push(chunk));
+          data.once('end', () => {
+            state.uploaded = Buffer.concat(chunks);
+            data.end();
+            reply('226 Stored.');
+          });
+          return;
+        }
         case 'ABOR':
           return reply('225 ABOR done.');
         case 'QUIT':
@@ -284,7 +303,7 @@ export async function startHostileFtpServer(
       let end: number;
       while ((end = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, end).replace(/\r$/, '');
-        buffer = buffer.slice(end + 1);
+        buffer = scenario === 'one-command-per-read' ? '' : buffer.slice(end + 1);
         queue = queue.then(() => onCommand(line)).catch(() => undefined);
       }
     };

@@ -1,8 +1,8 @@
 // Ferry's FTP engine against a scripted server that misbehaves on purpose
 // (tests/servers/hostileFtpServer.ts). Each case checks the error code and
 // that nothing is left half-written or sent where it must not go.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { openRemote } from '../../../electron/core/remote/openRemote.js';
 import type { RemoteFileSystem } from '../../../electron/core/remote/remoteFileSystem.js';
 import { downloadFile } from '../../../electron/core/transfers/downloadFile.js';
 import { partialPathFor } from '../../../electron/core/transfers/partialFile.js';
+import { uploadFile } from '../../../electron/core/transfers/uploadFile.js';
 import { parseFerryUrl } from '../../../shared/url.js';
 import { loadServers } from '../../servers/config.js';
 import { startHostileFtpServer, type HostileScenario, type HostileServer } from '../../servers/hostileFtpServer.js';
@@ -230,5 +231,36 @@ describe('listings and data connections that go wrong', () => {
     const result = await downloadFile(ftp, '/file.bin', target);
     expect(result.size).toBe(123_457);
     expect(existsSync(target)).toBe(true);
+  });
+});
+
+describe('commands sent together', () => {
+  it('asks the size and sets the time right after an upload', async () => {
+    const hostile = await start('well-behaved');
+    const ftp = await open(hostile);
+    const source = join(local, 'together.bin');
+    writeFileSync(source, randomBytes(10_000));
+    const result = await uploadFile(ftp, source, '/together.bin');
+    expect(result.verified).toBe('size');
+    expect(hostile.uploaded?.equals(readFileSync(source))).toBe(true);
+    const afterStor = hostile.commands.slice(hostile.commands.indexOf('STOR /together.bin') + 1);
+    expect(afterStor.map((line) => line.split(' ')[0])).toEqual(['SIZE', 'MDTM']);
+  });
+
+  it('asks one at a time, after one timeout, a server that drops commands sent together', async () => {
+    const hostile = await start('one-command-per-read');
+    const ftp = await open(hostile, 'ftp', { replyTimeoutMs: 1_000 });
+    const source = join(local, 'apart.bin');
+    writeFileSync(source, randomBytes(10_000));
+    const error = await failure(uploadFile(ftp, source, '/apart.bin'));
+    expect(error).toMatchObject({ code: 'TIMEOUT', retryable: true });
+    // What a retry does: the session logs in again and now asks one command at a time.
+    const result = await uploadFile(ftp, source, '/apart.bin');
+    expect(result.verified).toBe('size');
+    expect(hostile.uploaded?.equals(readFileSync(source))).toBe(true);
+    // The first attempt's MDTM was dropped, sent together with SIZE; the retry's arrived on its own.
+    const afterRetry = hostile.commands.slice(hostile.commands.lastIndexOf('STOR /apart.bin') + 1);
+    expect(afterRetry.map((line) => line.split(' ')[0])).toEqual(['SIZE', 'MDTM']);
+    expect(hostile.commands.filter((line) => line.startsWith('MDTM'))).toHaveLength(1);
   });
 });

@@ -175,6 +175,11 @@ export class ControlConnection {
     return this.endpoint.host;
   }
 
+  /** The server as host:port, as the session was opened with it. */
+  get server(): string {
+    return `${this.endpoint.host}:${this.endpoint.port}`;
+  }
+
   /** The address the control connection really reached; data connections go there. */
   get remoteAddress(): string {
     return this.socket.remoteAddress ?? this.endpoint.host;
@@ -210,6 +215,17 @@ export class ControlConnection {
    * this command's answer; a 421 among them means the server is leaving.
    */
   send(line: string): void {
+    this.sendAll([line]);
+  }
+
+  /**
+   * Sends several command lines in one write; the caller then reads their
+   * replies in order. A server handles a control connection's commands one
+   * after another whether they come together or apart (RFC 959 lets them
+   * queue), so commands that do not depend on each other's answers cost one
+   * system call and one wake-up of the server instead of one per command.
+   */
+  sendAll(lines: readonly string[]): void {
     if (this.failure) throw this.failure;
     for (const stray of this.queued.splice(0)) {
       this.endpoint.log('error', `Unexpected reply ignored: ${describeReply(stray)}`);
@@ -221,8 +237,12 @@ export class ControlConnection {
         throw closing;
       }
     }
-    this.endpoint.log('command', redactCommand(line));
-    this.socket.write(`${line}\r\n`);
+    let text = '';
+    for (const line of lines) {
+      this.endpoint.log('command', redactCommand(line));
+      text += `${line}\r\n`;
+    }
+    this.socket.write(text);
   }
 
   /**
