@@ -5,18 +5,22 @@ import { FerryError } from '../../../../shared/errors.js';
 /** How much received data may wait in the destination's queue before the socket pauses. */
 const RECEIVE_QUEUE_BYTES = 8 * 1024 * 1024;
 
-/** A data-connection failure as the error the caller sees. */
-export function dataError(error: unknown): FerryError {
+/** `error` as the FerryError the caller sees: kept if it is one, else `code` with `what` before its message. */
+function asFerryError(error: unknown, code: 'CONNECTION_LOST' | 'LOCAL_IO', what: string): FerryError {
   if (error instanceof FerryError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new FerryError('CONNECTION_LOST', `The data connection failed: ${message}`, { cause: error });
+  return new FerryError(code, `${what}: ${message}`, { cause: error });
 }
 
-function localError(error: unknown): FerryError {
-  if (error instanceof FerryError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new FerryError('LOCAL_IO', `Cannot write the received data: ${message}`, { cause: error });
+/** A data-connection failure as the error the caller sees. */
+export function dataError(error: unknown): FerryError {
+  return asFerryError(error, 'CONNECTION_LOST', 'The data connection failed');
 }
+
+const localError = (error: unknown): FerryError => asFerryError(error, 'LOCAL_IO', 'Cannot write the received data');
+
+const sourceError = (error: unknown): FerryError =>
+  asFerryError(error, 'LOCAL_IO', 'Cannot read the file being uploaded');
 
 /**
  * Moves everything a data connection receives into `destination` (without
@@ -77,13 +81,6 @@ export function receive(socket: Socket, destination: Writable, onBytes: (n: numb
     // A socket with large reads starts paused (see DataConnector); others flow already.
     socket.resume();
   });
-}
-
-/** A failure to read what is being uploaded, as the error the caller sees. */
-function sourceError(error: unknown): FerryError {
-  if (error instanceof FerryError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new FerryError('LOCAL_IO', `Cannot read the file being uploaded: ${message}`, { cause: error });
 }
 
 /**

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { SFTPWrapper } from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { readRange, takeDataReplies } from '../../../../electron/core/protocols/sftp/ssh2ReadReplies.js';
+import { statusReply } from './sftpReplies.js';
 
 // ssh2's own SFTP class, fed packets by hand: the test exercises the private
 // request table readRange relies on, as the installed ssh2 really has it.
@@ -9,7 +10,6 @@ const { SFTP } = createRequire(import.meta.url)('ssh2/lib/protocol/SFTP.js') as 
   SFTP: new (client: unknown, chanInfo: unknown, config: unknown) => SFTPWrapper & { push(data: Buffer): void };
 };
 
-const SSH_FXP_STATUS = 101;
 const SSH_FXP_DATA = 103;
 
 /** An SFTP client channel whose outgoing packets are recorded and whose incoming ones the test supplies. */
@@ -48,18 +48,6 @@ function dataReply(id: number, data: Buffer): Buffer {
   packet.writeUInt32BE(id, 5);
   packet.writeUInt32BE(data.length, 9);
   data.copy(packet, 13);
-  return packet;
-}
-
-function statusReply(id: number, code: number): Buffer {
-  const message = Buffer.from('status');
-  const packet = Buffer.alloc(21 + message.length);
-  packet.writeUInt32BE(17 + message.length, 0);
-  packet[4] = SSH_FXP_STATUS;
-  packet.writeUInt32BE(id, 5);
-  packet.writeUInt32BE(code, 9);
-  packet.writeUInt32BE(message.length, 13);
-  message.copy(packet, 17);
   return packet;
 }
 

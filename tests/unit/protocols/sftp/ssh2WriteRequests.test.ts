@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { SFTPWrapper } from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { windowHasRoom, writeRange } from '../../../../electron/core/protocols/sftp/ssh2WriteRequests.js';
+import { statusReply } from './sftpReplies.js';
 
 // ssh2's own SFTP channel, packet writer and unencrypted cipher, wired to a
 // recorder: the test exercises the private state writeRange relies on, as
@@ -20,7 +21,6 @@ const { PacketWriter } = require('ssh2/lib/protocol/zlib.js') as {
 
 const SSH_MSG_CHANNEL_DATA = 94;
 const SSH_FXP_WRITE = 6;
-const SSH_FXP_STATUS = 101;
 const CHANNEL_ID = 7;
 const PACKET_SIZE = 32768;
 
@@ -72,18 +72,6 @@ function channelDataOf(packets: readonly Buffer[]): Buffer[] {
     expect(data.length).toBe(payload.readUInt32BE(5));
     return data;
   });
-}
-
-function statusReply(id: number, code: number): Buffer {
-  const message = Buffer.from('status');
-  const packet = Buffer.alloc(21 + message.length);
-  packet.writeUInt32BE(17 + message.length, 0);
-  packet[4] = SSH_FXP_STATUS;
-  packet.writeUInt32BE(id, 5);
-  packet.writeUInt32BE(code, 9);
-  packet.writeUInt32BE(message.length, 13);
-  message.copy(packet, 17);
-  return packet;
 }
 
 const handle = Buffer.from('handle-1');
