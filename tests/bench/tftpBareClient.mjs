@@ -3,9 +3,11 @@
 // one RRQ with blksize, then an ACK for each DATA as it arrives; no
 // retransmission, no checks, the blocks kept in memory and written at the
 // end. tftp.mjs runs it beside Ferry's client to show how much of a
-// lock-step transfer's time is Node's own UDP path (each round trip costs
-// two epoll waits, two recvmsg and a sendmsg, plus the JavaScript calls in
-// between), which no TFTP client written for Node can go below.
+// lock-step transfer's time is Node's own UDP path when the event loop
+// sleeps between packets (each round trip costs an epoll wait that parks
+// the thread, its wake-up, a recvmsg and a sendmsg, plus the JavaScript
+// calls in between). Ferry's client keeps the loop polling instead while
+// the answer is due within microseconds, and so goes below it.
 //
 // Usage: node tests/bench/tftpBareClient.mjs HOST PORT NAME BLKSIZE OUT
 // Prints the transfer's seconds (without Node's start-up) as JSON.

@@ -2,6 +2,7 @@ import { createSocket, type RemoteInfo, type Socket, type SocketType } from 'nod
 import { isIP } from 'node:net';
 import { FerryError } from '../../../../shared/errors.js';
 import { canceledError } from '../../remote/streams.js';
+import { AnswerPoll } from './answerPoll.js';
 import { decodePacket, encodeError, TFTP_ERROR, type TftpPacket } from './packet.js';
 import type { PacketLink } from './transferLink.js';
 
@@ -88,6 +89,8 @@ export class TransferSocket implements PacketLink {
   /** When `timer` fires; a wait that must end sooner re-arms it. */
   private timerDue = 0;
   private watched: AbortSignal | undefined;
+  /** Keeps the loop awake for the peer's answer while answers come within microseconds. */
+  private readonly poll = new AnswerPoll();
   /** Datagrams from strangers answered with ERROR 5. */
   strangers = 0;
 
@@ -131,6 +134,11 @@ export class TransferSocket implements PacketLink {
     return { address: address.address, port: address.port };
   }
 
+  /** Whether the event loop is kept polling for the peer's answer right now (see answerPoll.ts). */
+  get busyPolling(): boolean {
+    return this.poll.polling;
+  }
+
   /** The peer's TID, once known. */
   get remote(): Endpoint | null {
     return this.peer;
@@ -161,6 +169,7 @@ export class TransferSocket implements PacketLink {
     const target = to ?? this.peer;
     if (!target || this.closed || this.closing) return;
     this.socket.send(packet, target.port, target.address);
+    this.poll.sent();
   }
 
   receive(timeoutMs: number, signal?: AbortSignal): Promise<TftpPacket | null> {
@@ -239,6 +248,7 @@ export class TransferSocket implements PacketLink {
     this.fail(new FerryError('CONNECTION_LOST', 'The TFTP transfer socket closed'));
     if (this.timer) clearTimeout(this.timer);
     this.watched?.removeEventListener('abort', this.onAbort);
+    this.poll.stop();
     this.closeWhenSent(performance.now() + CLOSE_DRAIN_MS);
   }
 
@@ -271,6 +281,7 @@ export class TransferSocket implements PacketLink {
       this.answerStranger(message, remote);
       return;
     }
+    this.poll.answered();
     let packet: TftpPacket;
     try {
       packet = decodePacket(message);

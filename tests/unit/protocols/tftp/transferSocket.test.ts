@@ -57,3 +57,30 @@ describe('TFTP transfer socket timeouts', () => {
     }
   });
 });
+
+describe('TFTP transfer socket polling', () => {
+  it('keeps the loop polling between a send and a quick answer, and lets it sleep after close', async () => {
+    const link = await TransferSocket.open({ type: 'udp4', address: '127.0.0.1' });
+    const peer = await openPeer();
+    peer.on('message', (_message, from) => peer.send(encodeAck(1), from.port, from.address));
+    link.lockPeer({ address: '127.0.0.1', port: peer.address().port });
+    try {
+      expect(link.busyPolling).toBe(false);
+      link.send(encodeAck(0));
+      expect(link.busyPolling).toBe(true);
+      expect(await link.receive(1000)).toEqual({ type: 'ACK', block: 1 });
+      // The answer ended the poll; it winds down at the loop's next turn.
+      await new Promise(setImmediate);
+      await new Promise(setImmediate);
+      expect(link.busyPolling).toBe(false);
+      link.send(encodeAck(0));
+      link.close();
+      await new Promise(setImmediate);
+      await new Promise(setImmediate);
+      expect(link.busyPolling).toBe(false);
+    } finally {
+      link.close();
+      peer.close();
+    }
+  });
+});
