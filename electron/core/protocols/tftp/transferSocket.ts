@@ -169,7 +169,7 @@ export class TransferSocket implements PacketLink {
     const target = to ?? this.peer;
     if (!target || this.closed || this.closing) return;
     this.socket.send(packet, target.port, target.address);
-    this.poll.sent();
+    this.poll.expect();
   }
 
   receive(timeoutMs: number, signal?: AbortSignal): Promise<TftpPacket | null> {
@@ -281,7 +281,7 @@ export class TransferSocket implements PacketLink {
       this.answerStranger(message, remote);
       return;
     }
-    this.poll.answered();
+    this.poll.arrived();
     let packet: TftpPacket;
     try {
       packet = decodePacket(message);

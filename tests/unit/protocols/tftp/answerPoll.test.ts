@@ -26,25 +26,25 @@ function fakeLoop(): PollEnvironment & { time: number; pending: (() => void)[]; 
 }
 
 describe('AnswerPoll', () => {
-  it('keeps the loop polling after a send until the answer comes', () => {
+  it('keeps the loop polling from an expectation until the packet comes', () => {
     const loop = fakeLoop();
     const poll = new AnswerPoll(loop);
-    poll.sent();
+    poll.expect();
     expect(poll.polling).toBe(true);
     loop.time = 0.02;
     loop.runPoll();
     expect(loop.pending).toHaveLength(1);
-    poll.answered();
+    poll.arrived();
     loop.runPoll();
     expect(poll.polling).toBe(false);
     expect(loop.pending).toHaveLength(0);
-    expect(poll.averageAnswerMs).toBeCloseTo(0.02);
+    expect(poll.averageWaitMs).toBeCloseTo(0.02);
   });
 
-  it('stops polling when the budget runs out without an answer', () => {
+  it('stops polling when the budget runs out without a packet', () => {
     const loop = fakeLoop();
     const poll = new AnswerPoll(loop);
-    poll.sent();
+    poll.expect();
     loop.time = POLL_BUDGET_MS / 2;
     loop.runPoll();
     expect(poll.polling).toBe(true);
@@ -57,22 +57,22 @@ describe('AnswerPoll', () => {
   it('keeps one chain of polls when sends follow each other', () => {
     const loop = fakeLoop();
     const poll = new AnswerPoll(loop);
-    poll.sent();
-    poll.sent();
-    poll.answered();
-    poll.sent();
+    poll.expect();
+    poll.expect();
+    poll.arrived();
+    poll.expect();
     expect(loop.pending).toHaveLength(1);
   });
 
-  it('times an answer from the oldest unanswered send', () => {
+  it('times the wait from the first of several expectations', () => {
     const loop = fakeLoop();
     const poll = new AnswerPoll(loop);
-    poll.sent();
+    poll.expect();
     loop.time = 0.1;
-    poll.sent();
+    poll.expect();
     loop.time = 0.15;
-    poll.answered();
-    expect(poll.averageAnswerMs).toBeCloseTo(0.15);
+    poll.arrived();
+    expect(poll.averageWaitMs).toBeCloseTo(0.15);
   });
 
   it('stays off while answers are slow, and comes back when they are quick again', () => {
@@ -80,22 +80,22 @@ describe('AnswerPoll', () => {
     const poll = new AnswerPoll(loop);
     // A peer a LAN away: answers in a millisecond.
     for (let i = 0; i < 5; i++) {
-      poll.sent();
+      poll.expect();
       loop.time += 1;
       loop.runPoll();
-      poll.answered();
+      poll.arrived();
     }
-    expect(poll.averageAnswerMs).toBeGreaterThan(POLL_WHEN_ANSWERED_WITHIN_MS);
+    expect(poll.averageWaitMs).toBeGreaterThan(POLL_WHEN_ANSWERED_WITHIN_MS);
     loop.runPoll();
-    poll.sent();
+    poll.expect();
     expect(poll.polling).toBe(false);
     expect(loop.pending).toHaveLength(0);
     // The same peer now answers in 20 µs: polling returns within a few dozen answers.
     let answers = 0;
     while (!poll.polling && answers < 100) {
       loop.time += 0.02;
-      poll.answered();
-      poll.sent();
+      poll.arrived();
+      poll.expect();
       answers++;
     }
     expect(poll.polling).toBe(true);
@@ -105,7 +105,7 @@ describe('AnswerPoll', () => {
   it('does not poll after stop()', () => {
     const loop = fakeLoop();
     const poll = new AnswerPoll(loop);
-    poll.sent();
+    poll.expect();
     poll.stop();
     loop.runPoll();
     expect(poll.polling).toBe(false);
