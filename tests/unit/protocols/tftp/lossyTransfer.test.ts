@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { chunkedBlockSource } from '../../../../electron/core/protocols/tftp/blockStreams.js';
 import { encodeAck } from '../../../../electron/core/protocols/tftp/packet.js';
-import { receiveBlocks } from '../../../../electron/core/protocols/tftp/receiver.js';
+import { dallyFinalAck, receiveBlocks } from '../../../../electron/core/protocols/tftp/receiver.js';
 import { RetransmitTimer } from '../../../../electron/core/protocols/tftp/retransmitTimer.js';
 import { sendBlocks } from '../../../../electron/core/protocols/tftp/sender.js';
 import { lossyPair, type Impairment } from './links.js';
@@ -24,8 +24,14 @@ async function transfer(
   const timer = () => new RetransmitTimer({ initialMs: Math.max(20, minMs), minMs, maxMs: Math.max(40, minMs) });
   const received: Buffer[] = [];
   const common = { blksize, windowsize, maxRetries: 30, what: 'test' };
+  // The receiver stays after its final ACK to repeat it if the sender
+  // resends the last block, as Ferry's client does (RFC 1350): without
+  // that, a dropped final ACK would leave the sender to time out.
+  const senderDone = new AbortController();
   const [sent, got] = await Promise.all([
-    sendBlocks(a, chunkedBlockSource(Readable.from([content])), { ...common, timer: timer() }),
+    sendBlocks(a, chunkedBlockSource(Readable.from([content])), { ...common, timer: timer() }).finally(() =>
+      senderDone.abort(),
+    ),
     receiveBlocks(
       b,
       {
@@ -38,7 +44,10 @@ async function transfer(
         },
       },
       { ...common, timer: timer(), opening: encodeAck(0) },
-    ),
+    ).then(async (result) => {
+      await dallyFinalAck(b, result, 10_000, senderDone.signal);
+      return result;
+    }),
   ]);
   return {
     sent,
