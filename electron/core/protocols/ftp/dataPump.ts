@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { FerryError } from '../../../../shared/errors.js';
+import { destroySocket } from './dataConnector.js';
 
 /** How much received data may wait in the destination's queue before the socket pauses. */
 const RECEIVE_QUEUE_BYTES = 8 * 1024 * 1024;
@@ -21,6 +22,8 @@ const localError = (error: unknown): FerryError => asFerryError(error, 'LOCAL_IO
 
 const sourceError = (error: unknown): FerryError =>
   asFerryError(error, 'LOCAL_IO', 'Cannot read the file being uploaded');
+
+const closedEarly = 'The data connection closed before the upload was complete';
 
 /**
  * Moves everything a data connection receives into `destination` (without
@@ -87,22 +90,26 @@ export function receive(socket: Socket, destination: Writable, onBytes: (n: numb
  * Streams `source` into a data connection and ends it (FIN, or TLS
  * close_notify then FIN), which tells the server the upload is complete.
  * Resolves once the socket has taken everything. Rejects when the source
- * cannot be read, the connection fails, or `stop` fires (with its reason),
- * and then destroys both streams. Written out rather than with
- * stream.pipeline, which makes an AbortController per call and aborts it
- * when done: an AbortError with a stack trace, about 40 µs per file when
- * uploading a folder of small files.
+ * cannot be read or closes before its end, the connection fails or is
+ * closed by the server before the source ended, or `stop` fires (with its
+ * reason); the connection is then reset, so the server sees a failed
+ * upload rather than a complete one, and the source destroyed. Written out
+ * rather than with stream.pipeline, which makes an AbortController per
+ * call and aborts it when done: an AbortError with a stack trace, about
+ * 40 µs per file when uploading a folder of small files.
  */
 export function send(source: Readable, socket: Socket, onBytes: (n: number) => void, stop: AbortSignal) {
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     let waiting = false;
+    let sourceEnded = false;
     const finish = (error?: FerryError): void => {
       if (settled) return;
       settled = true;
       source.off('data', onData);
       source.off('end', onEnd);
       source.off('error', onSourceError);
+      source.off('close', onSourceClose);
       socket.off('drain', onDrain);
       socket.off('finish', onFinish);
       socket.off('error', onError);
@@ -110,7 +117,7 @@ export function send(source: Readable, socket: Socket, onBytes: (n: number) => v
       stop.removeEventListener('abort', onStop);
       if (error) {
         source.destroy();
-        socket.destroy();
+        destroySocket(socket, true);
         reject(error);
       } else {
         resolve();
@@ -129,24 +136,39 @@ export function send(source: Readable, socket: Socket, onBytes: (n: number) => v
       source.resume();
     };
     const onEnd = (): void => {
+      sourceEnded = true;
       socket.end();
     };
-    const onFinish = (): void => finish();
+    // The socket also finishes by itself when the server half-closes it
+    // (no allowHalfOpen): that is the server giving up, not the upload done.
+    const onFinish = (): void => finish(sourceEnded ? undefined : new FerryError('CONNECTION_LOST', closedEarly));
     const onSourceError = (error: Error): void => finish(sourceError(error));
+    const onSourceClose = (): void => {
+      if (!sourceEnded) finish(sourceError(new Error('the file was closed before its end')));
+    };
     const onError = (error: Error): void => finish(dataError(error));
-    const onClose = (): void =>
-      finish(new FerryError('CONNECTION_LOST', 'The data connection closed before the upload was complete'));
+    const onClose = (): void => finish(new FerryError('CONNECTION_LOST', closedEarly));
     const onStop = (): void => finish(dataError(stop.reason));
     if (stop.aborted) {
       onStop();
       return;
     }
-    // A source that failed before the upload began keeps its error.
+    // A source that failed or closed before the upload began keeps its error.
     if (source.errored) {
       onSourceError(source.errored);
       return;
     }
+    if (source.destroyed && !source.readableEnded) {
+      onSourceClose();
+      return;
+    }
+    // Written to, an ended socket neither takes the data nor fails: nothing would ever drain.
+    if (socket.destroyed || socket.writableEnded) {
+      finish(new FerryError('CONNECTION_LOST', closedEarly));
+      return;
+    }
     source.on('error', onSourceError);
+    source.once('close', onSourceClose);
     socket.on('error', onError);
     socket.once('close', onClose);
     socket.once('finish', onFinish);

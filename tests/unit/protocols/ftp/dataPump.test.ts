@@ -98,7 +98,61 @@ describe('send', () => {
     expect(error).toBeInstanceOf(FerryError);
     expect(error).toMatchObject({ code: 'LOCAL_IO', message: expect.stringContaining('EIO') as unknown });
     expect(ours.destroyed).toBe(true);
-    await once(theirs, 'close');
+    // A reset, not a FIN: the server must not take the partial file for a complete upload.
+    const [reset] = (await once(theirs, 'error')) as [NodeJS.ErrnoException];
+    expect(reset.code).toBe('ECONNRESET');
+  });
+
+  it('fails with LOCAL_IO when the source closes before its end without an error', async () => {
+    const { ours, theirs } = await connection();
+    theirs.resume();
+    let reads = 0;
+    const source = new Readable({
+      read() {
+        reads++;
+        if (reads < 3) this.push(Buffer.alloc(64 * 1024));
+        else this.destroy();
+      },
+    });
+    await expect(send(source, ours, () => undefined, new AbortController().signal)).rejects.toMatchObject({
+      code: 'LOCAL_IO',
+    });
+  });
+
+  it('fails with LOCAL_IO for a source closed before the upload began', async () => {
+    const { ours } = await connection();
+    const source = new Readable({ read() {} });
+    source.destroy();
+    await expect(send(source, ours, () => undefined, new AbortController().signal)).rejects.toMatchObject({
+      code: 'LOCAL_IO',
+    });
+  });
+
+  it('fails with CONNECTION_LOST when the server half-closes the connection mid-upload', async () => {
+    const { ours, theirs } = await connection();
+    const source = new Readable({
+      read() {
+        this.push(Buffer.alloc(1024 * 1024));
+      },
+    });
+    // A gateway giving up politely: FIN after the first bytes, while it keeps reading.
+    theirs.once('data', () => theirs.end());
+    theirs.resume();
+    await expect(send(source, ours, () => undefined, new AbortController().signal)).rejects.toMatchObject({
+      code: 'CONNECTION_LOST',
+    });
+    expect(source.destroyed).toBe(true);
+  });
+
+  it('fails at once with CONNECTION_LOST on a connection that closed before the upload began', async () => {
+    const { ours } = await connection();
+    // Closed already, so neither an error nor a close event is still to come.
+    ours.destroy();
+    await once(ours, 'close');
+    const source = Readable.from([Buffer.alloc(1024)]);
+    await expect(send(source, ours, () => undefined, new AbortController().signal)).rejects.toMatchObject({
+      code: 'CONNECTION_LOST',
+    });
   });
 
   it('fails with LOCAL_IO for a source that failed before the upload began', async () => {
