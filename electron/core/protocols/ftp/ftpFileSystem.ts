@@ -300,7 +300,10 @@ export class FtpFileSystem implements RemoteFileSystem {
    * trips per file, which on a folder of small files is much of the time.
    * What the server refuses is left out of the facts, and the caller asks
    * again its own way (over MLST where the server has it: SIZE is not
-   * asked here then).
+   * asked here then). So is everything when the replies do not come (a
+   * timeout, a dropped connection): the upload itself was confirmed by
+   * the server's 226, and the caller's own questions reconnect, rather
+   * than the whole file going again.
    */
   private async uploadFacts(context: OperationContext, target: string, options: UploadOptions): Promise<UploadFacts> {
     const askSize = !this.statByMlst;
@@ -310,7 +313,14 @@ export class FtpFileSystem implements RemoteFileSystem {
     if (modified !== undefined) lines.push(this.setModifiedLine(target, modified));
     if (lines.length === 0) return {};
     const { control, replyTimeoutMs, log } = context;
-    const replies = await exchange(control, lines, { timeoutMs: replyTimeoutMs, signal: options.signal }, log);
+    let replies: FtpReply[];
+    try {
+      replies = await exchange(control, lines, { timeoutMs: replyTimeoutMs, signal: options.signal }, log);
+    } catch (error) {
+      if (!(error instanceof FerryError) || (error.code !== 'TIMEOUT' && error.code !== 'CONNECTION_LOST')) throw error;
+      log('info', `No answer about the uploaded file (${error.message}); checking it again`);
+      return {};
+    }
     const facts: UploadFacts = {};
     const sizeReply = askSize ? replies.shift() : undefined;
     const bytes = sizeReply?.code === 213 ? sizeOf(sizeReply) : null;
