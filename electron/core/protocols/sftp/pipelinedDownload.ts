@@ -190,9 +190,17 @@ export async function pipelinedDownload(
       const sequence = nextSequence++;
       inFlight.set(sequence, range);
       inFlightBytes += range.length;
-      readRange(sftp, handle, range.offset, range.length, (error, data) => {
-        onReply(sequence, range, error, data);
-      });
+      try {
+        readRange(sftp, handle, range.offset, range.length, (error, data) => {
+          onReply(sequence, range, error, data);
+        });
+      } catch (error) {
+        // ssh2 throws rather than calls back when the channel is already
+        // unusable (e.g. the connection closing): no reply will ever come.
+        inFlight.delete(sequence);
+        inFlightBytes -= range.length;
+        failure ??= fromSftpError(error, 'read', path, hooks.isSessionLost());
+      }
     };
 
     const onReply = (sequence: number, request: Range, error: Error | undefined, data: readonly Buffer[]): void => {
@@ -266,16 +274,20 @@ export async function pipelinedDownload(
         );
     };
 
+    /** After a failure nothing new goes out; it settles once every request out is answered. True when failed. */
+    const stopIfFailed = (): boolean => {
+      if (failure === null) return false;
+      if (inFlight.size === 0) finish(failure);
+      return true;
+    };
+
     const pump = (): void => {
       if (settled) return;
       flush();
       // A fresh handle is on its way; everything waits for it.
       if (reopen === 'running') return;
       if (hooks.signal?.aborted) failure ??= canceledError();
-      if (failure) {
-        if (inFlight.size === 0) finish(failure);
-        return;
-      }
+      if (stopIfFailed()) return;
       if (reopen !== 'no') {
         if (inFlight.size === 0) reopenHandle();
         return;
@@ -285,7 +297,9 @@ export async function pipelinedDownload(
       // everything buffered is waiting behind.
       const window = limit * requestSize * 2;
       const room = (): boolean =>
-        inFlight.size < limit && (inFlight.size === 0 || (sizeKnown && readyBytes + inFlightBytes < window));
+        failure === null &&
+        inFlight.size < limit &&
+        (inFlight.size === 0 || (sizeKnown && readyBytes + inFlightBytes < window));
       // Refill in bursts (one socket write each) rather than one request per reply.
       if (inFlight.size === 0 || limit - inFlight.size >= Math.min(settings.refillAtLeast, limit)) {
         settings.batch(() => {
@@ -296,6 +310,7 @@ export async function pipelinedDownload(
           }
         });
       }
+      if (stopIfFailed()) return;
       if (inFlight.size > 0 || paused) return;
       if (ready.size > 0) {
         finish(new FerryError('PROTOCOL', `The server left a gap in "${path}" at byte ${writeOffset}`));

@@ -97,7 +97,20 @@ export async function pipelinedUpload(
   const send = (request: WriteRequest): void => {
     const sequence = nextSequence++;
     inFlight.set(sequence, request);
-    writeRange(sftp, handle, request.offset, request.data, (error) => {
+    try {
+      writeRange(sftp, handle, request.offset, request.data, onWritten(sequence, request));
+    } catch (error) {
+      // ssh2 throws rather than calls back when the channel is already
+      // unusable (e.g. the connection closing): no reply will ever come.
+      inFlight.delete(sequence);
+      failure ??= fromSftpError(error, 'write', path, hooks.isSessionLost());
+      notify();
+    }
+  };
+  /** The reply to one WRITE: progress, or a failure, or a piece to send again after a concurrency fault. */
+  const onWritten =
+    (sequence: number, request: WriteRequest) =>
+    (error: Error | null | undefined): void => {
       lastActivity = Date.now();
       const oldest = inFlight.keys().next().value;
       inFlight.delete(sequence);
@@ -129,8 +142,7 @@ export async function pipelinedUpload(
         hooks.onProgress?.(acknowledged);
       }
       notify();
-    });
-  };
+    };
 
   /**
    * Ends the upload on `opened` in one burst: FSETSTAT with the time (when
