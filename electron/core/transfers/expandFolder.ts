@@ -11,6 +11,7 @@ import type { RemoteFileSystem } from '../remote/remoteFileSystem.js';
 import type { NewTransfer, TransferJob } from './job.js';
 import { caseCollisions, unsafeLocalNameReason } from './localNames.js';
 import { isCaseInsensitiveFolder } from './caseSensitivity.js';
+import { PARTIAL_SUFFIX } from './partialFile.js';
 
 /**
  * Expands one folder job by one level: creates the destination folder,
@@ -22,6 +23,7 @@ import { isCaseInsensitiveFolder } from './caseSensitivity.js';
  * (`..`, `a/b`, NUL), carries control characters, is reserved on Windows,
  * or collides with another by case on a case-folding disk is skipped with
  * UNSAFE_NAME in the log. Symlinks to folders are not followed (loops).
+ * Ferry's own unfinished files (`*.ferrypart`) are skipped both ways.
  */
 export async function expandFolder(
   job: TransferJob,
@@ -31,8 +33,20 @@ export async function expandFolder(
 ): Promise<NewTransfer[]> {
   return job.direction === 'download'
     ? expandRemoteFolder(job, session, log, signal)
-    : expandLocalFolder(job, session, signal);
+    : expandLocalFolder(job, session, log, signal);
 }
+
+/**
+ * A file named like Ferry's own unfinished transfers (`x.ferrypart`: a
+ * download's partial, or an atomic upload's before its rename). Moving
+ * one would race with the transfer of `x`, whose partial has that very
+ * name, and it is a leftover, not a file anyone meant to copy.
+ */
+function isPartialName(name: string): boolean {
+  return name.endsWith(PARTIAL_SUFFIX);
+}
+
+const PARTIAL_SKIPPED = `an unfinished transfer (${PARTIAL_SUFFIX}), not copied`;
 
 async function expandRemoteFolder(
   job: TransferJob,
@@ -80,6 +94,10 @@ async function expandRemoteFolder(
       continue;
     }
     if (entry.type === 'other') continue;
+    if (isPartialName(entry.name)) {
+      log('info', `Skipped ${displayName(entry.name)} in ${job.remotePath}: ${PARTIAL_SKIPPED}`);
+      continue;
+    }
     const child: NewTransfer = {
       site: job.site,
       direction: 'download',
@@ -123,6 +141,7 @@ export async function makeRemoteFolder(session: RemoteFileSystem, path: string, 
 async function expandLocalFolder(
   job: TransferJob,
   session: RemoteFileSystem,
+  log: LogSink,
   signal: AbortSignal,
 ): Promise<NewTransfer[]> {
   let names: string[];
@@ -148,6 +167,10 @@ async function expandLocalFolder(
     }
     const isFolder = entry.type === 'directory';
     if (!isFolder && entry.type !== 'file' && !(entry.type === 'symlink' && entry.linkTargetType === 'file')) continue;
+    if (!isFolder && isPartialName(name)) {
+      log('info', `Skipped ${path}: ${PARTIAL_SKIPPED}`);
+      continue;
+    }
     const child: NewTransfer = {
       site: job.site,
       direction: 'upload',

@@ -207,7 +207,7 @@ async function runUpload(
       resume = true;
     }
   }
-  const temporaryPath = context.atomicUpload && session.capabilities.rename ? `${job.remotePath}.ferrypart` : undefined;
+  const temporaryPath = context.atomicUpload && session.capabilities.rename ? partialPathFor(job.remotePath) : undefined;
   if (job.expectedHash !== undefined) {
     // The user's hash describes the local file: check it before sending anything.
     const check = hashCheckFor(job, session, context, signal);

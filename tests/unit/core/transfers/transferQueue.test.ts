@@ -174,6 +174,30 @@ describe('TransferQueue', () => {
     await queue.close();
   });
 
+  it('leaves files named like unfinished transfers (.ferrypart) alone, both ways', async () => {
+    // A remote leftover beside the file it would have become: downloading
+    // both would put the leftover onto x's own partial and then x's name.
+    const x = randomBytes(60_000);
+    server.addFile('/tree/x', x);
+    server.addFile('/tree/x.ferrypart', randomBytes(5_000));
+    const queue = await TransferQueue.open(queueOptions());
+    queue.add([
+      { site: 's', direction: 'download', kind: 'folder', remotePath: '/tree', localPath: join(folder, 'tree') },
+    ]);
+    await queue.whenIdle();
+    expect(await readdir(join(folder, 'tree'))).toEqual(['x']);
+    expect(sha(await readFile(join(folder, 'tree', 'x')))).toBe(sha(x));
+    expect(logs.some((l) => l.text.includes('x.ferrypart') && l.text.includes('unfinished transfer'))).toBe(true);
+
+    await writeFile(join(folder, 'tree', 'y.ferrypart'), 'half a download');
+    queue.add([{ site: 's', direction: 'upload', kind: 'folder', remotePath: '/up', localPath: join(folder, 'tree') }]);
+    await queue.whenIdle();
+    expect(queue.failed()).toEqual([]);
+    expect(server.files.get('/up/x')?.data.equals(x)).toBe(true);
+    expect(server.files.has('/up/y.ferrypart')).toBe(false);
+    await queue.close();
+  });
+
   it('asks when a file exists and applies "apply to all" to the files after it', async () => {
     for (const name of ['a.txt', 'b.txt', 'c.txt']) {
       server.addFile(`/d/${name}`, Buffer.from(`new ${name}`));
