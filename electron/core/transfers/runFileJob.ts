@@ -24,6 +24,10 @@ export interface FileJobContext {
   sync: boolean;
   /** Upload to a temporary name and rename when done (per site). */
   atomicUpload: boolean;
+  /** Whether another running job writes `path` (local for a download, remote for an upload). */
+  destinationInUse: (path: string) => boolean;
+  /** Marks `path` as this job's destination (after a rename to a numbered name). */
+  claimDestination: (path: string) => void;
   throttle: { download: Throttle; upload: Throttle };
   onProgress: (bytes: number, total: number | null) => void;
 }
@@ -101,6 +105,13 @@ function hashCheckFor(job: TransferJob, session: RemoteFileSystem, context: File
   return check;
 }
 
+/** Whether an existing local copy can be continued as the download's partial. */
+function canContinue(session: RemoteFileSystem, existing: FileFacts, source: FileFacts | null): boolean {
+  if (!session.capabilities.resumeDownload) return false;
+  if (source?.size == null) return true;
+  return existing.size !== null && existing.size <= source.size;
+}
+
 async function runDownload(
   job: TransferJob,
   session: RemoteFileSystem,
@@ -134,14 +145,23 @@ async function runDownload(
       const folder = dirname(job.localPath);
       const name = await numberedName(basename(job.localPath), async (candidate) => {
         const path = join(folder, candidate);
-        return (await localFacts(path)) !== null || (await localFacts(partialPathFor(path))) !== null;
+        return (
+          context.destinationInUse(path) ||
+          (await localFacts(path)) !== null ||
+          (await localFacts(partialPathFor(path))) !== null
+        );
       });
       job.localPath = join(folder, name);
-    } else if (action === 'resume') {
+      context.claimDestination(job.localPath);
+    } else if (action === 'resume' && canContinue(session, existing, source)) {
       // The existing file is an incomplete copy: continue it as our partial.
       await renameLocal(job.localPath, partialPathFor(job.localPath));
       resume = true;
     }
+    // A resume that cannot be (the server cannot start mid-file, or the
+    // copy is longer than the source) is an overwrite: the existing file
+    // stays until the new one replaces it, instead of becoming a partial
+    // that is emptied and, if the transfer fails, removed.
   }
   job.started = true;
   const result = await downloadFile(session, job.remotePath, job.localPath, {
@@ -193,21 +213,30 @@ async function runUpload(
     // Our own finished upload whose completion was not saved before a crash.
     return { state: 'done', verified: 'size', size: source.size ?? 0 };
   }
+  let decided: OverwriteAction | null = null;
   if (existing) {
     const action = await context.resolveConflict(job, source, existing);
+    decided = action;
     if (action === 'skip') return { state: 'skipped', reason: 'the file exists' };
     if (action === 'rename') {
       const folder = remoteParent(job.remotePath);
-      const name = await numberedName(
-        remoteBaseName(job.remotePath),
-        async (candidate) => (await remoteFacts(session, joinRemote(folder, candidate), signal)) !== null,
-      );
+      const name = await numberedName(remoteBaseName(job.remotePath), async (candidate) => {
+        const path = joinRemote(folder, candidate);
+        return context.destinationInUse(path) || (await remoteFacts(session, path, signal)) !== null;
+      });
       job.remotePath = joinRemote(folder, name);
+      context.claimDestination(job.remotePath);
     } else if (action === 'resume') {
       resume = true;
     }
   }
-  const temporaryPath = context.atomicUpload && session.capabilities.rename ? partialPathFor(job.remotePath) : undefined;
+  const temporaryPath =
+    context.atomicUpload && session.capabilities.rename ? partialPathFor(job.remotePath) : undefined;
+  if (decided === 'rename' || (decided === 'overwrite' && (temporaryPath === undefined || !sameSource))) {
+    // Replacing: never continue what is there. Without a temporary name the
+    // existing file is the one written to, and resuming would append to it.
+    resume = false;
+  }
   if (job.expectedHash !== undefined) {
     // The user's hash describes the local file: check it before sending anything.
     const check = hashCheckFor(job, session, context, signal);

@@ -3,6 +3,7 @@ import { FerryError, type FerryErrorShape } from '../../../shared/errors.js';
 import { displayName } from '../../../shared/names.js';
 import { silentLog, type LogSink } from '../log/messageLog.js';
 import type { Lease, SessionPool } from '../sessions/sessionPool.js';
+import { Destinations } from './destinations.js';
 import { expandFolder } from './expandFolder.js';
 import type { NewTransfer, TransferJob } from './job.js';
 import {
@@ -116,6 +117,8 @@ export class TransferQueue {
   >();
   /** How many jobs of each site the active list holds: pump() stops once every one of these sites is full. */
   private readonly activeSites = new Map<string, number>();
+  /** The files running jobs write to; another job for one of them waits its turn. */
+  private readonly destinations = new Destinations();
   private readonly dirty = new Map<string, TransferJob>();
   private readonly idleWaiters: (() => void)[] = [];
   private policy: OverwritePolicy;
@@ -441,6 +444,8 @@ export class TransferQueue {
           nextRetry = Math.min(nextRetry, job.notBefore);
           continue;
         }
+        // Another job is writing this file: this one starts when it ends.
+        if (job.kind === 'file' && this.destinations.inUse(job)) continue;
         if (this.options.sites.isAvailable?.(job.site) === false) {
           blocked.add(job.site);
           continue;
@@ -472,10 +477,12 @@ export class TransferQueue {
   private start(job: TransferJob): void {
     const controller = new AbortController();
     this.running.set(job.id, { site: job.site, controller });
+    if (job.kind === 'file') this.destinations.claim(job);
     this.setState(job, 'running');
     this.ensureFlushing();
     void this.execute(job, controller.signal).finally(() => {
       this.running.delete(job.id);
+      this.destinations.release(job);
       this.pump();
     });
   }
@@ -591,6 +598,8 @@ export class TransferQueue {
       keepModified: this.options.keepModified ?? true,
       sync: this.options.syncFiles ?? false,
       atomicUpload: this.options.sites.atomicUpload(job.site),
+      destinationInUse: (path) => this.destinations.inUse(job, path),
+      claimDestination: (path) => this.destinations.claim(job, path),
       throttle: this.throttle,
       onProgress: (bytes, total) => {
         this.movedSinceFlush += Math.max(0, bytes - last);

@@ -445,6 +445,65 @@ describe('TransferQueue', () => {
     await queue.close();
   });
 
+  it('lets two jobs for one local file take turns, so the file is one of them whole', async () => {
+    const first = randomBytes(40_000);
+    const second = randomBytes(10_000);
+    server.addFile('/v1/r', first);
+    server.addFile('/v2/r', second);
+    server.chunkDelayMs = 2;
+    const queue = await TransferQueue.open(queueOptions({}, 4));
+    const target = join(folder, 'r');
+    queue.add([
+      { site: 's', direction: 'download', kind: 'file', remotePath: '/v1/r', localPath: target },
+      { site: 's', direction: 'download', kind: 'file', remotePath: '/v2/r', localPath: target },
+    ]);
+    await queue.whenIdle();
+    expect(queue.failed()).toEqual([]);
+    // The second ran after the first and, with the policy "overwrite", replaced it.
+    expect(sha(await readFile(target))).toBe(sha(second));
+    expect(await readdir(folder)).toEqual(['r']);
+    await queue.close();
+  });
+
+  it('keeps the local file when "resume" cannot continue it and the transfer fails', async () => {
+    // The local copy is longer than the remote file: not a beginning of it.
+    const local = randomBytes(50_000);
+    const remote = randomBytes(10_000);
+    await writeFile(join(folder, 'r'), local);
+    server.addFile('/r', remote);
+    server.downloadFaults.push({ afterBytes: 4096, error: new FerryError('CONNECTION_LOST', 'reset') });
+    const queue = await TransferQueue.open(
+      queueOptions({ overwrite: 'resume', retryBaseMs: 10_000, retryMaxMs: 10_000 }),
+    );
+    queue.add([{ site: 's', direction: 'download', kind: 'file', remotePath: '/r', localPath: join(folder, 'r') }]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sha(await readFile(join(folder, 'r')))).toBe(sha(local));
+    queue.cancelAll();
+    await queue.close();
+  });
+
+  it('replaces, not appends to, a remote file when a restored upload is told to overwrite', async () => {
+    const data = randomBytes(30_000);
+    await writeFile(join(folder, 'up.bin'), data);
+    const store = new QueueStore(join(folder, 'queue.json'));
+    const first = await TransferQueue.open(queueOptions({ store }));
+    first.pauseAll();
+    first.add([
+      { site: 's', direction: 'upload', kind: 'file', remotePath: '/up.bin', localPath: join(folder, 'up.bin') },
+    ]);
+    await first.close();
+    // Before the restart the server gained an older, shorter file of that name.
+    server.addFile('/up.bin', randomBytes(8_000));
+    // Without temporary names (as for FTP): the upload writes the remote file itself.
+    const options = queueOptions({ store });
+    const second = await TransferQueue.open({ ...options, sites: { ...options.sites, atomicUpload: () => false } });
+    second.resumeAll();
+    await second.whenIdle();
+    expect(second.failed()).toEqual([]);
+    expect(server.files.get('/up.bin')?.data.equals(data)).toBe(true);
+    await second.close();
+  });
+
   it('carries on after a restart from its saved state', async () => {
     const data = randomBytes(64 * 1024);
     server.addFile('/keep/one.bin', data);

@@ -1,0 +1,38 @@
+import type { TransferJob } from './job.js';
+
+/**
+ * The files running jobs write to: a download's local path, an upload's
+ * remote path on its site. Two jobs writing one file would share its
+ * partial (`name.ferrypart`) and leave a mix of both under the final name,
+ * so a job whose destination is taken waits until the other ends, and then
+ * meets the finished file as any existing one. Paths are compared folded
+ * (Unicode NFC, lower case), so names that one file system takes for the
+ * same file collide too; on a case-sensitive one that only makes two jobs
+ * take turns.
+ */
+export class Destinations {
+  /** Folded destination → the id of the job writing it. */
+  private readonly owners = new Map<string, string>();
+
+  /** The destination key of `path` for a job in `job`'s direction (and site). */
+  private key(job: TransferJob, path: string): string {
+    const folded = path.normalize('NFC').toLowerCase();
+    return job.direction === 'download' ? `local\0${folded}` : `remote\0${job.site}\0${folded}`;
+  }
+
+  /** Whether another job is writing `path` (the job's own destination when omitted). */
+  inUse(job: TransferJob, path = job.direction === 'download' ? job.localPath : job.remotePath): boolean {
+    const owner = this.owners.get(this.key(job, path));
+    return owner !== undefined && owner !== job.id;
+  }
+
+  /** Marks `path` (the job's own destination when omitted) as written by `job`. */
+  claim(job: TransferJob, path = job.direction === 'download' ? job.localPath : job.remotePath): void {
+    this.owners.set(this.key(job, path), job.id);
+  }
+
+  /** Frees everything `job` claimed. */
+  release(job: TransferJob): void {
+    for (const [key, owner] of this.owners) if (owner === job.id) this.owners.delete(key);
+  }
+}
