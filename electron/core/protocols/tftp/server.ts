@@ -251,6 +251,8 @@ export class TftpServer {
 
   private onRequest(running: Running, message: Buffer, remote: RemoteInfo): void {
     if (running.controller.signal.aborted) return;
+    // Port 0 cannot be answered (sending there throws): a forged or broken datagram.
+    if (remote.port === 0) return;
     const client: Endpoint = { address: remote.address, port: remote.port };
     const opcode = message.length >= 2 ? message.readUInt16BE(0) : 0;
     // Only requests belong on this port; anything else is a stray and is not answered.

@@ -277,6 +277,8 @@ export class TransferSocket implements PacketLink {
   }
 
   private onMessage(message: Buffer, remote: RemoteInfo): void {
+    // Port 0 is no transfer ID, and cannot be answered (sending there throws).
+    if (remote.port === 0) return;
     if (!this.isPeer(remote)) {
       this.answerStranger(message, remote);
       return;

@@ -1,6 +1,10 @@
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeAck } from '../../../../electron/core/protocols/tftp/packet.js';
+import { TftpServer } from '../../../../electron/core/protocols/tftp/server.js';
 import { TransferSocket } from '../../../../electron/core/protocols/tftp/transferSocket.js';
 
 /** The peer: a plain socket on loopback. */
@@ -81,6 +85,40 @@ describe('TFTP transfer socket polling', () => {
     } finally {
       link.close();
       peer.close();
+    }
+  });
+});
+
+describe('TFTP datagrams from port 0', () => {
+  /** What dgram reports for a datagram forged with source port 0, which no reply can reach. */
+  const fromPortZero = (size: number): RemoteInfo => ({ address: '127.0.0.1', family: 'IPv4', port: 0, size });
+
+  it('are ignored by a transfer socket instead of throwing from the reply to a stranger', async () => {
+    const link = await TransferSocket.open({ type: 'udp4', address: '127.0.0.1' });
+    link.lockPeer({ address: '127.0.0.1', port: 9 });
+    try {
+      const socket = (link as unknown as { socket: Socket }).socket;
+      const packet = encodeAck(1);
+      expect(() => socket.emit('message', packet, fromPortZero(packet.length))).not.toThrow();
+      expect(link.strangers).toBe(0);
+    } finally {
+      link.close();
+    }
+  });
+
+  it('are ignored by the server instead of throwing from the reply to a malformed request', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ferry-tftp-port0-'));
+    const server = new TftpServer();
+    await server.start({ folder: root, address: '127.0.0.1', port: 0 });
+    try {
+      const socket = (server as unknown as { running: { socket: Socket } }).running.socket;
+      const malformed = Buffer.from([0, 1, 0x41]);
+      expect(() => socket.emit('message', malformed, fromPortZero(malformed.length))).not.toThrow();
+      const request = Buffer.from('\0\u0001file\0octet\0', 'latin1');
+      expect(() => socket.emit('message', request, fromPortZero(request.length))).not.toThrow();
+    } finally {
+      await server.stop();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
