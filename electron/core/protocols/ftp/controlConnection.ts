@@ -8,6 +8,12 @@ import { redactCommand } from './commandLine.js';
 import { describeReply, type FtpReply } from './reply.js';
 import { ReplyParser } from './replyParser.js';
 
+/**
+ * Replies kept while nobody reads: those to commands sent together, and
+ * the odd unsolicited one. A server streaming replies nobody asked for
+ * would otherwise fill memory while the session sits idle.
+ */
+const MAX_UNREAD_REPLIES = 64;
 /** Where and how to open a control connection. */
 export interface ControlEndpoint {
   host: string;
@@ -378,8 +384,18 @@ export class ControlConnection {
     }
     for (const reply of replies) {
       this.endpoint.log('reply', reply.lines.join('\n'));
-      if (this.waiter) this.waiter.resolve(reply);
-      else this.queued.push(reply);
+      if (this.waiter) {
+        this.waiter.resolve(reply);
+      } else if (this.queued.length >= MAX_UNREAD_REPLIES) {
+        // None of them answers anything: the next read gets the failure, not one of them.
+        this.queued.length = 0;
+        this.fail(
+          new FerryError('PROTOCOL', `The server sent more than ${MAX_UNREAD_REPLIES} replies to commands never sent`),
+        );
+        return;
+      } else {
+        this.queued.push(reply);
+      }
     }
   };
 

@@ -1,0 +1,39 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { silentLog } from '../../../../electron/core/log/messageLog.js';
+import { ControlConnection } from '../../../../electron/core/protocols/ftp/controlConnection.js';
+
+describe('ControlConnection', () => {
+  it('gives up on a server that streams replies nobody asked for, instead of keeping them all', async () => {
+    const server = createServer((socket: Socket) => {
+      socket.on('error', () => undefined);
+      socket.write('220 hello\r\n');
+      // Replies to commands never sent, as fast as the socket takes them.
+      const flood = (): void => {
+        while (!socket.destroyed && socket.write('200 x\r\n'.repeat(256)));
+        if (!socket.destroyed) socket.once('drain', flood);
+      };
+      flood();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const control = await ControlConnection.open({
+        host: '127.0.0.1',
+        port: (server.address() as AddressInfo).port,
+        implicitTls: false,
+        pinnedFingerprint: undefined,
+        connectTimeoutMs: 2000,
+        log: silentLog,
+      });
+      // The greeting is read; then nobody reads while the flood arrives.
+      expect((await control.read({ timeoutMs: 2000 })).code).toBe(220);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(control.isOpen).toBe(false);
+      await expect(control.read({ timeoutMs: 100 })).rejects.toMatchObject({ code: 'PROTOCOL' });
+    } finally {
+      server.close();
+    }
+  });
+});
