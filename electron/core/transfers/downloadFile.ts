@@ -136,7 +136,19 @@ export async function downloadFile(
       { retryable: size < expected, details: { expectedSize: expected, actualSize: size } },
     );
   }
-  if (options.hashCheck) await checkHash(partialPath, options.hashCheck, remotePath, options.signal);
+  if (options.hashCheck) {
+    try {
+      await checkHash(partialPath, options.hashCheck, remotePath, options.signal);
+    } catch (error) {
+      // Bytes kept from an earlier attempt may be what is wrong (or the
+      // partial was complete and failed before): fetch the whole file once
+      // more, rather than failing the same way on every retry.
+      if (offset > 0 && error instanceof FerryError && error.code === 'VERIFY_FAILED') {
+        return downloadFile(remote, remotePath, target, { ...options, resume: false, source: info ?? undefined });
+      }
+      throw error;
+    }
+  }
   try {
     if (options.sync === true) {
       // Flush to disk before the rename makes the file official.

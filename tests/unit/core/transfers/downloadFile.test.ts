@@ -145,3 +145,36 @@ describe('downloadFile with sync', () => {
     await expect(lstat(partialPathFor(target))).rejects.toThrow();
   });
 });
+
+describe('downloadFile with a hash check', () => {
+  const serverHash = {
+    algorithm: 'sha256' as const,
+    source: 'server' as const,
+    expected: () => Promise.resolve(sha(content)),
+  };
+
+  it('downloads the whole file again when a resumed partial fails the hash, instead of failing each retry', async () => {
+    // A partial from an earlier attempt whose bytes went wrong.
+    await writeFile(partialPathFor(target), randomBytes(100_000));
+    const result = await downloadFile(new LocalDisk(folder), source, target, { resume: true, hashCheck: serverHash });
+    expect(result.verified).toBe('sha256');
+    expect(sha(await readFile(target))).toBe(sha(content));
+  });
+
+  it('does the same for a complete partial that failed the hash before', async () => {
+    const wrong = Buffer.from(content);
+    wrong[1234] = (wrong[1234] ?? 0) ^ 0xff;
+    await writeFile(partialPathFor(target), wrong);
+    await downloadFile(new LocalDisk(folder), source, target, { resume: true, hashCheck: serverHash });
+    expect(sha(await readFile(target))).toBe(sha(content));
+  });
+
+  it('keeps the partial and fails when a fresh download does not match', async () => {
+    const lying = { ...serverHash, expected: () => Promise.resolve('0'.repeat(64)) };
+    await expect(downloadFile(new LocalDisk(folder), source, target, { hashCheck: lying })).rejects.toMatchObject({
+      code: 'VERIFY_FAILED',
+    });
+    expect((await stat(partialPathFor(target))).size).toBe(content.length);
+    await expect(lstat(target)).rejects.toThrow();
+  });
+});
