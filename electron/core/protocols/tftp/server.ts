@@ -8,7 +8,7 @@ import { BLKSIZE_MAX } from './options.js';
 import { decodePacket, encodeError, OPCODE, TFTP_ERROR, type RequestPacket } from './packet.js';
 import { serveRequest, type ServeContext } from './serverTransfer.js';
 import { DEFAULT_MAX_RETRIES } from './transferLink.js';
-import { formatEndpoint, type Endpoint } from './transferSocket.js';
+import { formatEndpoint, plainAddress, type Endpoint } from './transferSocket.js';
 
 /** What to serve, where, and what clients may do. */
 export interface TftpServerConfig {
@@ -64,6 +64,8 @@ export interface TftpTransferEvent {
 
 const DEFAULT_MAX_WINDOWSIZE = 64;
 const DEFAULT_MAX_TRANSFERS = 64;
+/** Transfers one client address may have at once: a few files in parallel, not the whole server. */
+const MAX_TRANSFERS_PER_CLIENT = 8;
 /** How often a running transfer reports its progress. */
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -123,6 +125,8 @@ interface Running {
   maxTransfers: number;
   /** Active transfers by client TID, so a repeated request does not start a second one. */
   active: Map<string, Promise<void>>;
+  /** Active transfers per client address, so one host cannot take every slot. */
+  perAddress: Map<string, number>;
 }
 
 /**
@@ -197,6 +201,7 @@ export class TftpServer {
       controller,
       maxTransfers: config.maxTransfers ?? DEFAULT_MAX_TRANSFERS,
       active: new Map(),
+      perAddress: new Map(),
       status: {
         running: true,
         folder: root,
@@ -270,7 +275,10 @@ export class TftpServer {
     const key = formatEndpoint(client);
     // The client repeated its request before our answer reached it: that transfer already answers.
     if (running.active.has(key)) return;
-    if (running.active.size >= running.maxTransfers) {
+    const address = plainAddress(remote.address);
+    const fromThere = running.perAddress.get(address) ?? 0;
+    // One host (or a forger using its address) gets a few slots, never all of them.
+    if (running.active.size >= running.maxTransfers || fromThere >= MAX_TRANSFERS_PER_CLIENT) {
       running.socket.send(
         encodeError(TFTP_ERROR.NOT_DEFINED, 'Server busy, try again later'),
         remote.port,
@@ -278,7 +286,13 @@ export class TftpServer {
       );
       return;
     }
-    const done = this.runTransfer(running, request, client).finally(() => running.active.delete(key));
+    running.perAddress.set(address, fromThere + 1);
+    const done = this.runTransfer(running, request, client).finally(() => {
+      running.active.delete(key);
+      const left = (running.perAddress.get(address) ?? 1) - 1;
+      if (left > 0) running.perAddress.set(address, left);
+      else running.perAddress.delete(address);
+    });
     running.active.set(key, done);
   }
 

@@ -37,10 +37,14 @@ function addressOnly(
   else callback(new Error(`"${hostname}" is not an IP address`), '', 0);
 }
 
-/** `::ffff:1.2.3.4` and `1.2.3.4` are the same peer on a dual-stack socket. */
+/** An address as one peer is known whatever the socket: `::ffff:1.2.3.4` is `1.2.3.4` on a dual-stack socket. */
+export function plainAddress(address: string): string {
+  return address.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+}
+
+/** Whether two addresses name the same peer (see plainAddress). */
 export function sameAddress(a: string, b: string): boolean {
-  const plain = (address: string): string => address.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
-  return plain(a) === plain(b);
+  return plainAddress(a) === plainAddress(b);
 }
 
 /** Shows an endpoint as people write it: `1.2.3.4:69`, `[::1]:69`. */

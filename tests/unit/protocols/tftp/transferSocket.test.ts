@@ -1,5 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -117,6 +118,37 @@ describe('TFTP datagrams from port 0', () => {
       const request = Buffer.from('\0\u0001file\0octet\0', 'latin1');
       expect(() => socket.emit('message', request, fromPortZero(request.length))).not.toThrow();
     } finally {
+      await server.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('TFTP server slots', () => {
+  it('gives one client address a few transfers at once, not every slot', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ferry-tftp-slots-'));
+    writeFileSync(join(root, 'file'), Buffer.alloc(4096, 1));
+    const server = new TftpServer();
+    const status = await server.start({ folder: root, address: '127.0.0.1', port: 0 });
+    const clients: Socket[] = [];
+    try {
+      // Requests that are never acknowledged, each from its own port: each holds a slot.
+      const firstPackets = await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          const client = await openPeer();
+          clients.push(client);
+          const answer = once(client, 'message') as Promise<[Buffer]>;
+          client.send(Buffer.from('\0\u0001file\0octet\0', 'latin1'), status.port ?? 0, '127.0.0.1');
+          const [packet] = await answer;
+          return packet.readUInt16BE(0);
+        }),
+      );
+      const DATA = 3;
+      const ERROR = 5;
+      expect(firstPackets.filter((opcode) => opcode === DATA)).toHaveLength(8);
+      expect(firstPackets.filter((opcode) => opcode === ERROR)).toHaveLength(2);
+    } finally {
+      for (const client of clients) client.close();
       await server.stop();
       rmSync(root, { recursive: true, force: true });
     }
