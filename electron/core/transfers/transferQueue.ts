@@ -4,6 +4,7 @@ import { displayName } from '../../../shared/names.js';
 import { silentLog, type LogSink } from '../log/messageLog.js';
 import type { Lease, SessionPool } from '../sessions/sessionPool.js';
 import { Destinations } from './destinations.js';
+import { canceledError } from '../remote/streams.js';
 import { expandFolder } from './expandFolder.js';
 import type { NewTransfer, TransferJob } from './job.js';
 import {
@@ -499,7 +500,7 @@ export class TransferQueue {
         this.removeActive(job, 'done');
         return;
       }
-      const outcome = await runFileJob(job, lease.session, this.fileContext(job), signal);
+      const outcome = await runFileJob(job, lease.session, this.fileContext(job, signal), signal);
       lease.release();
       lease = undefined;
       if (outcome.state === 'skipped') {
@@ -590,10 +591,10 @@ export class TransferQueue {
     for (const job of jobs) this.touch(job);
   }
 
-  private fileContext(job: TransferJob): FileJobContext {
+  private fileContext(job: TransferJob, signal: AbortSignal): FileJobContext {
     let last = job.transferred;
     return {
-      resolveConflict: (conflicted, source, existing) => this.resolveConflict(conflicted, source, existing),
+      resolveConflict: (conflicted, source, existing) => this.resolveConflict(conflicted, source, existing, signal),
       verify: this.options.verify ?? 'auto',
       keepModified: this.options.keepModified ?? true,
       sync: this.options.syncFiles ?? false,
@@ -611,10 +612,21 @@ export class TransferQueue {
     };
   }
 
-  private async resolveConflict(job: TransferJob, source: FileFacts, existing: FileFacts): Promise<OverwriteAction> {
-    // Questions are asked one at a time, so "apply to all" can take effect
-    // before the next one is put.
+  /**
+   * What to do about one existing destination. Questions are asked one at
+   * a time, so "apply to all" can take effect before the next one is put.
+   * A job paused or canceled while it waits stops waiting (its question is
+   * moot), and once the queue is closing nobody is asked any more: the
+   * waiting jobs are paused with the rest and ask again next time.
+   */
+  private async resolveConflict(
+    job: TransferJob,
+    source: FileFacts,
+    existing: FileFacts,
+    signal: AbortSignal,
+  ): Promise<OverwriteAction> {
     const answer = this.askChain.then(async (): Promise<OverwriteAction> => {
+      if (signal.aborted || this.closed) throw canceledError();
       const policy = this.policy;
       if (policy !== 'ask') return decideOverwrite(policy, source, existing);
       const ask = this.options.ask;
@@ -622,7 +634,7 @@ export class TransferQueue {
         throw new FerryError('ALREADY_EXISTS', `${displayName(job.localPath)} exists and nobody was asked what to do`);
       }
       const target = job.direction === 'download' ? job.localPath : job.remotePath;
-      const reply = await ask({ jobId: job.id, target, source, existing });
+      const reply = await untilAborted(ask({ jobId: job.id, target, source, existing }), signal);
       if (reply.applyToAll) this.policy = ACTION_POLICY[reply.action];
       return reply.action;
     });
@@ -669,4 +681,23 @@ export class TransferQueue {
   private snapshot(): TransferJob[] {
     return [...this.active, ...this.failedJobs, ...this.succeededJobs.slice(-1000)];
   }
+}
+
+/** `promise`, or CANCELED as soon as `signal` fires. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(canceledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(canceledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }

@@ -138,10 +138,12 @@ export class TransferService {
 
   /** Saves the queue (running jobs resume next time) and closes every session. */
   async close(): Promise<void> {
-    // Unanswered questions count as "skip": nothing is overwritten unasked.
-    this.questions.closeAll({ action: 'skip', applyToAll: false });
+    // A login waiting for an answer gives up, so its job can stop.
     this.prompts.closeAll(null);
+    // Jobs waiting for an overwrite answer stop with the rest and ask again
+    // next time; then the questions left open get a harmless answer.
     await this.queue.close();
+    this.questions.closeAll({ action: 'skip', applyToAll: false });
     await this.sites.closeAll();
   }
 }

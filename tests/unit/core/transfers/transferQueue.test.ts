@@ -504,6 +504,40 @@ describe('TransferQueue', () => {
     await second.close();
   });
 
+  it('closes while jobs wait for an overwrite answer, and keeps them to ask again next time', async () => {
+    for (const name of ['a.txt', 'b.txt']) {
+      server.addFile(`/q/${name}`, Buffer.from(`new ${name}`));
+      await writeFile(join(folder, name), 'old');
+    }
+    const store = new QueueStore(join(folder, 'queue.json'));
+    let asked = 0;
+    const queue = await TransferQueue.open(
+      queueOptions({
+        store,
+        overwrite: 'ask',
+        // Nobody ever answers (the window is gone).
+        ask: () => {
+          asked++;
+          return new Promise(() => undefined);
+        },
+      }),
+    );
+    queue.add(
+      ['a.txt', 'b.txt'].map((name) => ({
+        site: 's',
+        direction: 'download' as const,
+        kind: 'file' as const,
+        remotePath: `/q/${name}`,
+        localPath: join(folder, name),
+      })),
+    );
+    await expect.poll(() => asked).toBe(1);
+    await queue.close();
+    const saved = JSON.parse(await readFile(join(folder, 'queue.json'), 'utf8')) as { jobs: TransferJob[] };
+    expect(saved.jobs.map((job) => job.state)).toEqual(['queued', 'queued']);
+    expect(await readFile(join(folder, 'a.txt'), 'utf8')).toBe('old');
+  });
+
   it('carries on after a restart from its saved state', async () => {
     const data = randomBytes(64 * 1024);
     server.addFile('/keep/one.bin', data);
