@@ -152,10 +152,14 @@ export class TransferQueue {
     for (const job of saved) {
       if (job.state === 'running') job.state = 'queued';
       // Saves trail changes by a moment, so a job saved as waiting may have
-      // started, or even finished, before a crash: treat every restored job
-      // as possibly begun, so it resumes its partial or recognises its own
-      // finished file instead of asking about it.
-      if (job.state === 'queued' || job.state === 'paused') job.started = true;
+      // started, or even finished, before a crash: it counts as begun, so
+      // it resumes its partial or recognises its own finished file instead
+      // of asking about it (a folder's files too, when it expands again).
+      // A file job that never recorded its source had not begun, though,
+      // and starts afresh: a partial of that name may be another job's (an
+      // older version, canceled), and resuming it would mix two files.
+      const waiting = job.state === 'queued' || job.state === 'paused';
+      if (waiting && (job.kind === 'folder' || job.sourceSize !== undefined)) job.started = true;
       if (job.state === 'failed') queue.failedJobs.push(job);
       else if (job.state === 'done' || job.state === 'skipped') queue.succeededJobs.push(job);
       else if (job.state !== 'canceled') queue.active.push(job);

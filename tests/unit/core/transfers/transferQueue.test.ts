@@ -614,6 +614,35 @@ describe('TransferQueue after a restart', () => {
     await queue.close();
   });
 
+  it('does not resume another job’s partial for a restored file job that never began', async () => {
+    // A canceled download of an older build.zip left its partial behind;
+    // the job for the new one was saved before it ever ran.
+    const current = randomBytes(50_000);
+    server.addFile('/build.zip', current);
+    const target = join(folder, 'build.zip');
+    await writeFile(`${target}.ferrypart`, randomBytes(20_000));
+    const store = new QueueStore(join(folder, 'queue.json'));
+    const job = {
+      id: 'new-build',
+      site: 's',
+      direction: 'download',
+      kind: 'file',
+      remotePath: '/build.zip',
+      localPath: target,
+      size: null,
+      transferred: 0,
+      state: 'queued',
+      attempts: 0,
+      added: 1,
+    };
+    await writeFile(store.path, JSON.stringify({ version: 1, jobs: [job] }));
+    const queue = await TransferQueue.open(queueOptions({ store }));
+    await queue.whenIdle();
+    expect(queue.failed()).toEqual([]);
+    expect(sha(await readFile(target))).toBe(sha(current));
+    await queue.close();
+  });
+
   it('recognises files it finished before the crash when no save recorded them', async () => {
     const modified = Date.parse('2024-05-06T07:08:09Z');
     server.addFile('/done/a.txt', Buffer.from('aaa'), modified);
