@@ -205,13 +205,29 @@ async function runUpload(
 
   let resume = job.started === true && (sameSource || unrecorded);
   const fresh = job.attempts === 0 && !sameSource;
-  const existing =
+  let existing =
     fresh && job.listedDestination !== undefined
       ? job.listedDestination
       : await remoteFacts(session, job.remotePath, signal);
   if (existing && job.started === true && sameSource && existing.size === source.size) {
     // Our own finished upload whose completion was not saved before a crash.
     return { state: 'done', verified: 'size', size: source.size ?? 0 };
+  }
+  const direct = !(context.atomicUpload && session.capabilities.rename);
+  if (
+    existing &&
+    direct &&
+    job.attempts > 0 &&
+    sameSource &&
+    existing.size !== null &&
+    existing.size <= job.transferred &&
+    existing.size < local.size
+  ) {
+    // What the last attempt of this job sent before it failed, written
+    // straight under the final name: continue it (or send it again), never
+    // ask about it or skip it and leave it cut short.
+    resume = session.capabilities.resumeUpload;
+    existing = null;
   }
   let decided: OverwriteAction | null = null;
   if (existing) {

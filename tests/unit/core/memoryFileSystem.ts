@@ -17,6 +17,8 @@ export class MemoryServer {
   readonly folders = new Set<string>(['/']);
   /** Failures to inject into the next downloads, one per call. */
   readonly downloadFaults: { afterBytes: number; error: FerryError }[] = [];
+  /** Failures to inject into the next uploads, one per call: what arrived by then is kept, as a server keeps it. */
+  readonly uploadFaults: { afterBytes: number; error: FerryError }[] = [];
   /** Offsets downloads were started at, in order. */
   readonly downloadOffsets: number[] = [];
   /** Sessions ever opened, and the most open at once. */
@@ -158,12 +160,18 @@ export class MemoryFileSystem implements RemoteFileSystem {
     const existing = this.server.files.get(path)?.data ?? Buffer.alloc(0);
     const chunks: Buffer[] = [existing.subarray(0, offset)];
     let sent = 0;
+    const fault = this.server.uploadFaults.shift();
     for await (const chunk of source) {
       if (options.signal?.aborted) throw new FerryError('CANCELED', 'canceled');
-      const buffer = chunk as Buffer;
+      let buffer = chunk as Buffer;
+      if (fault && sent + buffer.length > fault.afterBytes) buffer = buffer.subarray(0, fault.afterBytes - sent);
       chunks.push(buffer);
       sent += buffer.length;
       options.onProgress?.(offset + sent);
+      if (fault && sent >= fault.afterBytes) {
+        this.server.addFile(path, Buffer.concat(chunks));
+        throw fault.error;
+      }
     }
     this.server.addFile(path, Buffer.concat(chunks));
     return sent;

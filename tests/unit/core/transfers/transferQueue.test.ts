@@ -538,6 +538,23 @@ describe('TransferQueue', () => {
     expect(await readFile(join(folder, 'a.txt'), 'utf8')).toBe('old');
   });
 
+  it('continues its own cut-short upload on a retry instead of skipping it as an existing file', async () => {
+    const data = randomBytes(50_000);
+    await writeFile(join(folder, 'up.bin'), data);
+    server.uploadFaults.push({ afterBytes: 10_000, error: new FerryError('CONNECTION_LOST', 'reset') });
+    const options = queueOptions({ overwrite: 'skip' });
+    // Without temporary names (as for FTP): the upload writes the remote file itself.
+    const queue = await TransferQueue.open({ ...options, sites: { ...options.sites, atomicUpload: () => false } });
+    queue.add([
+      { site: 's', direction: 'upload', kind: 'file', remotePath: '/up.bin', localPath: join(folder, 'up.bin') },
+    ]);
+    await queue.whenIdle();
+    expect(queue.failed()).toEqual([]);
+    expect(queue.succeeded().map((job) => job.state)).toEqual(['done']);
+    expect(server.files.get('/up.bin')?.data.equals(data)).toBe(true);
+    await queue.close();
+  });
+
   it('carries on after a restart from its saved state', async () => {
     const data = randomBytes(64 * 1024);
     server.addFile('/keep/one.bin', data);
