@@ -1,4 +1,4 @@
-import { lstat, realpath } from 'node:fs/promises';
+import { lstat, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { FerryError } from '../../../../shared/errors.js';
 
@@ -104,4 +104,29 @@ export async function resolveWriteTarget(root: string, name: string): Promise<Wr
     throw denied(name, 'it is not a file');
   }
   return { path, folder, name: fileName, exists: true };
+}
+
+/**
+ * Confirms, right after opening, that `handle` has open the file `path`
+ * names now and that it lies inside `root`. The checks above work on
+ * paths, and O_NOFOLLOW guards only the last name: a folder on the way
+ * swapped for a symlink between the check and the open would lead the
+ * open out of the root. Whatever was swapped, the open file is then not
+ * the one the path names inside the root (another file, or the path leads
+ * out), and the request is refused.
+ */
+export async function confirmOpenedInside(root: string, path: string, handle: FileHandle, name: string): Promise<void> {
+  const opened = await handle.stat();
+  const real = await realpath(path).catch(() => null);
+  if (real === null || !isInside(root, real)) throw denied(name, 'it leads out of the served folder');
+  const named = await stat(real).catch(() => null);
+  if (named?.dev !== opened.dev || named.ino !== opened.ino) {
+    throw denied(name, 'the path changed while it was being opened');
+  }
+}
+
+/** Confirms that `folder` (a real path checked before) is still that real path: nothing on the way became a link. */
+export async function confirmFolderUnchanged(folder: string, name: string): Promise<void> {
+  const real = await realpath(folder).catch(() => null);
+  if (real !== folder) throw denied(name, 'its folder changed during the upload');
 }

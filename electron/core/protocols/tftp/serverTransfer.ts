@@ -11,7 +11,7 @@ import { encodeAck, encodeOack, type RequestPacket, type TransferMode } from './
 import { dallyFinalAck, receiveBlocks } from './receiver.js';
 import { RetransmitTimer } from './retransmitTimer.js';
 import { sendBlocks } from './sender.js';
-import { resolveReadPath, resolveWriteTarget } from './serverPaths.js';
+import { confirmFolderUnchanged, confirmOpenedInside, resolveReadPath, resolveWriteTarget } from './serverPaths.js';
 import { errorPacketFor, isPeerError } from './tftpErrors.js';
 import { dallyMs, retransmitBounds, type TransferProgress } from './transferLink.js';
 import { formatEndpoint, TransferSocket, type Endpoint } from './transferSocket.js';
@@ -96,6 +96,7 @@ async function serveRead(
     throw fromNodeError(error, 'read', request.filename);
   }
   try {
+    await confirmOpenedInside(context.root, path, handle, request.filename);
     const info = await handle.stat();
     if (!info.isFile()) throw new FerryError('NOT_FOUND', `"${request.filename}" is not a file`);
     hooks.onSize?.(info.size);
@@ -147,6 +148,7 @@ async function serveWrite(
   // Changed inside the sink's finish(), once the upload is complete.
   const progress = { closed: false, placed: false };
   try {
+    await confirmOpenedInside(context.root, temporary, file, request.filename);
     const answer = answerOptions(request.options, context.limits, { type: 'WRQ', fileSize: null });
     const { negotiated } = answer;
     if (negotiated.tsize !== null) hooks.onSize?.(negotiated.tsize);
@@ -156,6 +158,7 @@ async function serveWrite(
         await file.sync();
         progress.closed = true;
         await file.close();
+        await confirmFolderUnchanged(target.folder, request.filename);
         await place(temporary, target.path, context.overwrite, request.filename);
         progress.placed = true;
       },

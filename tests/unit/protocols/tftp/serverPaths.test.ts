@@ -1,8 +1,10 @@
-import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  confirmFolderUnchanged,
+  confirmOpenedInside,
   isInside,
   requestSegments,
   resolveReadPath,
@@ -86,5 +88,51 @@ describe('resolving names against the served folder', () => {
     await expect(resolveWriteTarget(root, 'dangling')).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
     await expect(resolveWriteTarget(root, 'sub')).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
     await expect(resolveWriteTarget(root, 'nope/new.bin')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('a folder swapped for a symlink between the check and the open', () => {
+  it('is caught after the open, whichever way the swap went', async () => {
+    // A folder inside the root, and a look-alike outside it.
+    await mkdir(join(root, 'swap'));
+    await writeFile(join(root, 'swap', 'data'), 'inside');
+    await mkdir(join(outside, 'swap'));
+    await writeFile(join(outside, 'swap', 'data'), 'outside');
+    const path = await resolveReadPath(root, 'swap/data');
+    // Swapped after the check: the open goes through the link, outside.
+    await rename(join(root, 'swap'), join(base, 'swap-parked'));
+    await symlink(join(outside, 'swap'), join(root, 'swap'));
+    const handle = await open(path, 'r');
+    try {
+      await expect(confirmOpenedInside(root, path, handle, 'swap/data')).rejects.toMatchObject({
+        code: 'PERMISSION_DENIED',
+      });
+      // Swapped back before the confirmation: the path leads inside again, but not to what was opened.
+      await rm(join(root, 'swap'));
+      await rename(join(base, 'swap-parked'), join(root, 'swap'));
+      await expect(confirmOpenedInside(root, path, handle, 'swap/data')).rejects.toMatchObject({
+        code: 'PERMISSION_DENIED',
+      });
+    } finally {
+      await handle.close();
+    }
+    // Nothing swapped: confirmed.
+    const plain = await open(path, 'r');
+    try {
+      await expect(confirmOpenedInside(root, path, plain, 'swap/data')).resolves.toBeUndefined();
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('is caught before an upload is moved into place', async () => {
+    await mkdir(join(root, 'drop'));
+    const target = await resolveWriteTarget(root, 'drop/new.bin');
+    await expect(confirmFolderUnchanged(target.folder, 'drop/new.bin')).resolves.toBeUndefined();
+    await rename(join(root, 'drop'), join(base, 'drop-parked'));
+    await symlink(outside, join(root, 'drop'));
+    await expect(confirmFolderUnchanged(target.folder, 'drop/new.bin')).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+    });
   });
 });
