@@ -84,8 +84,12 @@ async function expandRemoteFolder(
     }
     usable = safe.filter((e) => !colliding.has(e.name));
   }
-  // One look at the local folder tells every child whether its file exists, instead of one lstat each.
-  const present = new Set(await readdir(job.localPath).catch(() => [] as string[]));
+  // One look at the local folder tells every child whether its file exists,
+  // instead of one lstat each. Names are compared folded: on a disk that
+  // folds case or Unicode forms, `Readme` is the existing `README`, and
+  // only a job that looks for itself finds out (on others it finds nothing).
+  const fold = (name: string): string => name.normalize('NFC').toLowerCase();
+  const present = new Set((await readdir(job.localPath).catch(() => [] as string[])).map(fold));
   const children: NewTransfer[] = [];
   for (const entry of usable) {
     const isFolder = entry.type === 'directory';
@@ -109,7 +113,7 @@ async function expandRemoteFolder(
     // A symlink's listed size may be the link's own; let the job ask.
     if (entry.type === 'file') child.listedSource = { size: entry.size, modified: entry.modified };
     // Absent now means no question to ask; present is looked at when the job runs.
-    if (!present.has(entry.name)) child.listedDestination = null;
+    if (!present.has(fold(entry.name))) child.listedDestination = null;
     children.push(child);
   }
   return children;
