@@ -69,6 +69,9 @@ export async function receiveBlocks(link: PacketLink, sink: BlockSink, params: R
     sampleFrom = fresh ? now() : null;
   };
   const reach = () => ({ bytes, blocks: next - 1, expected: params.expectedBytes ?? null });
+  /** No block yet, for longer than the peer may take to answer at all. */
+  const unanswered = (ms: number): boolean =>
+    params.firstAnswerWithinMs !== undefined && ms >= params.firstAnswerWithinMs;
 
   /** The last block is in the sink: make the result final, then acknowledge it. */
   const finishLast = async (): Promise<true> => {
@@ -174,7 +177,9 @@ export async function receiveBlocks(link: PacketLink, sink: BlockSink, params: R
       if (packet === null) {
         retries++;
         waited += timeout;
-        if (retries > maxRetries) throw timeoutError(params.what, reach(), maxRetries, waited);
+        if (retries > maxRetries || (next === 1 && unanswered(waited))) {
+          throw timeoutError(params.what, reach(), retries - 1, waited);
+        }
         timer.backoff();
         link.send(current);
         sampleFrom = null;

@@ -76,6 +76,10 @@ export async function sendBlocks(link: PacketLink, source: BlockSource, params: 
     return entry;
   };
   const reach = () => ({ bytes: bytesAcked, blocks: Math.max(0, base - 1), expected: params.expectedBytes ?? null });
+  let answered = false;
+  /** Nothing from the peer yet, for longer than it may take to answer at all. */
+  const unanswered = (ms: number): boolean =>
+    !answered && params.firstAnswerWithinMs !== undefined && ms >= params.firstAnswerWithinMs;
 
   for (;;) {
     throwIfAborted(signal);
@@ -98,7 +102,7 @@ export async function sendBlocks(link: PacketLink, source: BlockSource, params: 
     if (packet === null) {
       retries++;
       waited += timeout;
-      if (retries > maxRetries) throw timeoutError(params.what, reach(), maxRetries, waited);
+      if (retries > maxRetries || unanswered(waited)) throw timeoutError(params.what, reach(), retries - 1, waited);
       timer.backoff();
       // Resend the whole unacknowledged window, oldest first.
       next = base;
@@ -123,6 +127,7 @@ export async function sendBlocks(link: PacketLink, source: BlockSource, params: 
     base = acked + 1;
     retries = 0;
     waited = 0;
+    answered = true;
     params.onProgress?.(bytesAcked);
     if (last !== null && acked === last) return { blocks: last, bytes: bytesAcked };
     // An ACK short of what was sent: the receiver lost the block after it

@@ -16,6 +16,12 @@ import { errorPacketFor, isPeerError } from './tftpErrors.js';
 import { dallyMs, retransmitBounds, type TransferProgress } from './transferLink.js';
 import { formatEndpoint, TransferSocket, type Endpoint } from './transferSocket.js';
 
+/**
+ * A client answers its own request within seconds, however slow its
+ * link. A transfer whose client never answers at all (a forged request)
+ * gives its slot back after this long, whatever timeout it asked for.
+ */
+const FIRST_ANSWER_WITHIN_MS = 10_000;
 /** What every transfer of one server shares. */
 export interface ServeContext {
   /** The served folder, as a real path. */
@@ -111,6 +117,7 @@ async function serveRead(
       windowsize: negotiated.windowsize,
       timer: new RetransmitTimer(retransmitBounds(negotiated.timeout)),
       maxRetries: context.maxRetries,
+      firstAnswerWithinMs: FIRST_ANSWER_WITHIN_MS,
       signal: context.signal,
       onProgress: hooks.onProgress,
       what: `Sending "${request.filename}"`,
@@ -168,6 +175,7 @@ async function serveWrite(
       windowsize: negotiated.windowsize,
       timer: new RetransmitTimer(retransmitBounds(negotiated.timeout)),
       maxRetries: context.maxRetries,
+      firstAnswerWithinMs: FIRST_ANSWER_WITHIN_MS,
       signal: context.signal,
       onProgress: hooks.onProgress,
       what: `Receiving "${request.filename}"`,

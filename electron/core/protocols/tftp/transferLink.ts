@@ -33,6 +33,12 @@ export interface TransferParams {
   timer: RetransmitTimer;
   /** Consecutive timeouts without progress before giving up. */
   maxRetries: number;
+  /**
+   * Give up sooner when the peer has not answered at all within this long
+   * (a server's transfer for a forged request would otherwise hold its
+   * slot through every retry, minutes with a long agreed timeout).
+   */
+  firstAnswerWithinMs?: number;
   signal?: AbortSignal;
   /** Bytes confirmed so far: acknowledged (sender) or received in order (receiver). */
   onProgress?: (bytes: number) => void;

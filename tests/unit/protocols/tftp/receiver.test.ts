@@ -131,6 +131,21 @@ describe('TFTP receiver', () => {
     expect(link.ackBlocks()).toEqual([1, 2]);
   });
 
+  it('gives up early on a peer that never sent a block, but not on one that did', async () => {
+    const silent = new ScriptedLink();
+    await expect(
+      receiveBlocks(silent, collector(), params({ maxRetries: 100, firstAnswerWithinMs: 50 })),
+    ).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(silent.ackBlocks()).toEqual([0, 0, 0, 0, 0]);
+
+    const started = new ScriptedLink();
+    started.deliver(data(1));
+    await expect(
+      receiveBlocks(started, collector(), params({ maxRetries: 10, firstAnswerWithinMs: 50 })),
+    ).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(started.ackBlocks().filter((block) => block === 1)).toHaveLength(11);
+  });
+
   it('repeats its last ACK on timeout and fails with how far it got', async () => {
     const link = new ScriptedLink();
     link.deliver(data(1), data(2));

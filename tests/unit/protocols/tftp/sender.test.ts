@@ -58,6 +58,30 @@ describe('TFTP sender', () => {
     expect(link.dataBlocks()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
+  it('gives up early on a peer that never answered at all, but not on one that did', async () => {
+    // Timeouts of 10 ms: 50 ms without any answer is 5 of them, far fewer than the 100 allowed.
+    const silent = new ScriptedLink();
+    const error = (await sendBlocks(silent, source(100), params({ maxRetries: 100, firstAnswerWithinMs: 50 })).catch(
+      (e: unknown) => e,
+    )) as FerryError;
+    expect(error.code).toBe('TIMEOUT');
+    expect(silent.dataBlocks()).toEqual([1, 1, 1, 1, 1]);
+
+    const answeredOnce = new ScriptedLink();
+    let answered = false;
+    answeredOnce.onSend = (packet, l) => {
+      if (packet.type === 'DATA' && !answered) {
+        answered = true;
+        l.deliver({ type: 'ACK', block: packet.block });
+      }
+    };
+    await expect(
+      sendBlocks(answeredOnce, source(100), params({ maxRetries: 10, firstAnswerWithinMs: 50 })),
+    ).rejects.toMatchObject({ code: 'TIMEOUT' });
+    // Block 2 once, then once per timeout: all 10 retransmissions.
+    expect(answeredOnce.dataBlocks().filter((block) => block === 2)).toHaveLength(11);
+  });
+
   it('retransmits only on timeout, and fails with how far it got', async () => {
     const link = new ScriptedLink();
     let answered = 0;
