@@ -65,10 +65,11 @@ export function errorPacketFor(error: unknown): Buffer {
         error.message,
       );
     case 'LOCAL_IO':
-      return encodeError(
-        /no space|quota/i.test(error.message) ? TFTP_ERROR.DISK_FULL : TFTP_ERROR.NOT_DEFINED,
-        error.message,
-      );
+      // The local message may carry this machine's own paths (a system
+      // error's text names the absolute file): the peer learns what, not where.
+      return /no space|quota/i.test(error.message)
+        ? encodeError(TFTP_ERROR.DISK_FULL, 'Disk full or allocation exceeded')
+        : encodeError(TFTP_ERROR.NOT_DEFINED, 'The file could not be read or written on this side');
     default:
       return encodeError(TFTP_ERROR.NOT_DEFINED, error.message);
   }

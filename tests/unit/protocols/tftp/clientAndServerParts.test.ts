@@ -11,6 +11,7 @@ import {
 } from '../../../../electron/core/protocols/tftp/blockStreams.js';
 import { openTftp, tftpFileName } from '../../../../electron/core/protocols/tftp/client.js';
 import { bindError } from '../../../../electron/core/protocols/tftp/server.js';
+import { fromNodeError } from '../../../../electron/core/errors/fromNodeError.js';
 import { errorFromPeer, errorPacketFor } from '../../../../electron/core/protocols/tftp/tftpErrors.js';
 import { decodePacket } from '../../../../electron/core/protocols/tftp/packet.js';
 import { FerryError } from '../../../../shared/errors.js';
@@ -223,6 +224,18 @@ describe('TFTP errors', () => {
     expect(packet(new FerryError('PROTOCOL', 'bad oack', { replyCode: 8 }))).toMatchObject({ code: 8 });
     expect(packet(new FerryError('LOCAL_IO', 'no space left on the disk'))).toMatchObject({ code: 3 });
     expect(packet(new Error('boom'))).toEqual({ type: 'ERROR', code: 0, message: 'Internal error' });
+  });
+
+  it('does not tell the peer where this side keeps its files', () => {
+    const local = fromNodeError(
+      Object.assign(new Error("EBADMSG: bad message, read '/srv/private/images/ios.bin'"), { code: 'EBADMSG' }),
+      'read',
+      'ios.bin',
+    );
+    expect(local.message).toContain('/srv/private');
+    const sent = decodePacket(errorPacketFor(local));
+    expect(sent).toMatchObject({ type: 'ERROR', code: 0 });
+    expect(JSON.stringify(sent)).not.toContain('/srv/private');
   });
 });
 
