@@ -14,6 +14,8 @@ export interface Endpoint {
 
 /** Packets held for a transfer that is busy (e.g. writing to disk); more are dropped, as a socket buffer would. */
 const MAX_QUEUED = 4096;
+/** And their bytes: two windows of the largest blocks, not 4096 of them (256 MiB) for a peer that floods. */
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 /** Room for a full window of the largest blocks, so a burst is not dropped by the kernel. */
 const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 /** The same on the way out: a window goes out in one go, without waiting for the kernel between blocks. */
@@ -78,7 +80,8 @@ export interface TransferSocketOptions {
 export class TransferSocket implements PacketLink {
   private peer: Endpoint | null = null;
   private expectedAddress: string | null = null;
-  private readonly queue: TftpPacket[] = [];
+  private readonly queue: { packet: TftpPacket; bytes: number }[] = [];
+  private queuedBytes = 0;
   private waiter: Waiter | null = null;
   private interceptor: ((packet: TftpPacket) => boolean) | null = null;
   /** The timeout of the pending wait, to start it over when an intercepted packet shows the peer is alive. */
@@ -178,7 +181,10 @@ export class TransferSocket implements PacketLink {
 
   receive(timeoutMs: number, signal?: AbortSignal): Promise<TftpPacket | null> {
     const queued = this.queue.shift();
-    if (queued) return Promise.resolve(queued);
+    if (queued) {
+      this.queuedBytes -= queued.bytes;
+      return Promise.resolve(queued.packet);
+    }
     if (this.failure) return Promise.reject(this.failure);
     if (signal?.aborted) return Promise.reject(canceledError());
     this.watch(signal);
@@ -306,8 +312,9 @@ export class TransferSocket implements PacketLink {
     if (waiter) {
       this.waiter = null;
       waiter.resolve(packet);
-    } else if (this.queue.length < MAX_QUEUED) {
-      this.queue.push(packet);
+    } else if (this.queue.length < MAX_QUEUED && this.queuedBytes + message.length <= MAX_QUEUED_BYTES) {
+      this.queue.push({ packet, bytes: message.length });
+      this.queuedBytes += message.length;
     }
   }
 

@@ -154,3 +154,31 @@ describe('TFTP server slots', () => {
     }
   });
 });
+
+describe('TFTP transfer socket queue', () => {
+  it('holds at most a few MiB of packets for a busy transfer, not everything a peer sends', async () => {
+    const link = await TransferSocket.open({ type: 'udp4', address: '127.0.0.1' });
+    const peer = await openPeer();
+    link.lockPeer({ address: '127.0.0.1', port: peer.address().port });
+    try {
+      const block = Buffer.alloc(65_000, 7);
+      // 200 large blocks (13 MB) while nobody receives, in small batches the socket keeps up with.
+      for (let sent = 0; sent < 200; sent += 10) {
+        for (let i = 0; i < 10; i++) {
+          const header = Buffer.from([0, 3, 0, 0]);
+          header.writeUInt16BE(sent + i + 1, 2);
+          peer.send(Buffer.concat([header, block]), link.local.port, '127.0.0.1');
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      let held = 0;
+      while ((await link.receive(20)) !== null) held++;
+      expect(held).toBeGreaterThan(0);
+      expect(held * 65_004).toBeLessThanOrEqual(8 * 1024 * 1024);
+    } finally {
+      link.close();
+      peer.close();
+    }
+  });
+});
