@@ -6,6 +6,9 @@ import { FtpFeatures } from './features.js';
 import { describeReply, isCompletion, type FtpReply } from './reply.js';
 import { replyError } from './replyError.js';
 
+/** "Not ready yet" (120) replies taken before the greeting proper; one is usual. */
+const MAX_NOT_READY_REPLIES = 10;
+
 /** Who logs in, and how securely. */
 export interface LoginSettings {
   endpoint: ControlEndpoint;
@@ -54,8 +57,16 @@ export async function logIn(settings: LoginSettings, signal?: AbortSignal): Prom
 async function converse(control: ControlConnection, settings: LoginSettings, signal?: AbortSignal): Promise<LoggedIn> {
   const options = { timeoutMs: settings.replyTimeoutMs, signal };
   let greeting = await control.read(options);
-  // 120: "ready in n minutes", followed by the real greeting.
-  while (greeting.code === 120) greeting = await control.read(options);
+  // 120: "ready in n minutes", followed by the real greeting; a server
+  // that only ever says that is not going to be ready.
+  for (let waits = 0; greeting.code === 120; waits++) {
+    if (waits >= MAX_NOT_READY_REPLIES) {
+      throw new FerryError('PROTOCOL', `The server keeps saying it is not ready: ${describeReply(greeting)}`, {
+        replyCode: 120,
+      });
+    }
+    greeting = await control.read(options);
+  }
   if (greeting.code === 421) throw replyError('The server refused the connection', greeting);
   if (greeting.code !== 220 && greeting.code !== 230) {
     throw new FerryError('PROTOCOL', `Unexpected greeting: ${describeReply(greeting)}`, { replyCode: greeting.code });

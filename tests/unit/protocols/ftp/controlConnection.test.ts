@@ -3,6 +3,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { silentLog } from '../../../../electron/core/log/messageLog.js';
 import { ControlConnection } from '../../../../electron/core/protocols/ftp/controlConnection.js';
+import { logIn } from '../../../../electron/core/protocols/ftp/login.js';
 
 describe('ControlConnection', () => {
   it('gives up on a server that streams replies nobody asked for, instead of keeping them all', async () => {
@@ -32,6 +33,33 @@ describe('ControlConnection', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(control.isOpen).toBe(false);
       await expect(control.read({ timeoutMs: 100 })).rejects.toMatchObject({ code: 'PROTOCOL' });
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('logIn', () => {
+  it('gives up on a server that only ever says it is not ready (120)', async () => {
+    const server = createServer((socket: Socket) => {
+      socket.on('error', () => undefined);
+      const timer = setInterval(() => socket.write('120 Ready in 5 minutes\r\n'), 5);
+      socket.on('close', () => clearInterval(timer));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const endpoint = {
+        host: '127.0.0.1',
+        port: (server.address() as AddressInfo).port,
+        implicitTls: false,
+        pinnedFingerprint: undefined,
+        connectTimeoutMs: 2000,
+        log: silentLog,
+      };
+      await expect(
+        logIn({ endpoint, tls: 'none', user: 'u', password: 'p', account: undefined, replyTimeoutMs: 2000 }),
+      ).rejects.toMatchObject({ code: 'PROTOCOL', replyCode: 120 });
     } finally {
       server.close();
     }
