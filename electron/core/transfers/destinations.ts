@@ -1,4 +1,5 @@
 import type { TransferJob } from './job.js';
+import { foldName } from './localNames.js';
 
 /**
  * The files running jobs write to: a download's local path, an upload's
@@ -16,18 +17,18 @@ export class Destinations {
 
   /** The destination key of `path` for a job in `job`'s direction (and site). */
   private key(job: TransferJob, path: string): string {
-    const folded = path.normalize('NFC').toLowerCase();
+    const folded = foldName(path);
     return job.direction === 'download' ? `local\0${folded}` : `remote\0${job.site}\0${folded}`;
   }
 
   /** Whether another job is writing `path` (the job's own destination when omitted). */
-  inUse(job: TransferJob, path = job.direction === 'download' ? job.localPath : job.remotePath): boolean {
+  inUse(job: TransferJob, path = destinationOf(job)): boolean {
     const owner = this.owners.get(this.key(job, path));
     return owner !== undefined && owner !== job.id;
   }
 
   /** Marks `path` (the job's own destination when omitted) as written by `job`. */
-  claim(job: TransferJob, path = job.direction === 'download' ? job.localPath : job.remotePath): void {
+  claim(job: TransferJob, path = destinationOf(job)): void {
     this.owners.set(this.key(job, path), job.id);
   }
 
@@ -35,4 +36,9 @@ export class Destinations {
   release(job: TransferJob): void {
     for (const [key, owner] of this.owners) if (owner === job.id) this.owners.delete(key);
   }
+}
+
+/** The file a job writes: a download's local path, an upload's remote one. */
+function destinationOf(job: TransferJob): string {
+  return job.direction === 'download' ? job.localPath : job.remotePath;
 }

@@ -9,7 +9,7 @@ import { fromNodeError } from '../errors/fromNodeError.js';
 import type { LogSink } from '../log/messageLog.js';
 import type { RemoteFileSystem } from '../remote/remoteFileSystem.js';
 import type { NewTransfer, TransferJob } from './job.js';
-import { caseCollisions, unsafeLocalNameReason } from './localNames.js';
+import { caseCollisions, foldName, unsafeLocalNameReason } from './localNames.js';
 import { isCaseInsensitiveFolder } from './caseSensitivity.js';
 import { PARTIAL_SUFFIX } from './partialFile.js';
 
@@ -88,8 +88,7 @@ async function expandRemoteFolder(
   // instead of one lstat each. Names are compared folded: on a disk that
   // folds case or Unicode forms, `Readme` is the existing `README`, and
   // only a job that looks for itself finds out (on others it finds nothing).
-  const fold = (name: string): string => name.normalize('NFC').toLowerCase();
-  const present = new Set((await readdir(job.localPath).catch(() => [] as string[])).map(fold));
+  const present = new Set((await readdir(job.localPath).catch(() => [] as string[])).map(foldName));
   const children: NewTransfer[] = [];
   for (const entry of usable) {
     const isFolder = entry.type === 'directory';
@@ -113,7 +112,7 @@ async function expandRemoteFolder(
     // A symlink's listed size may be the link's own; let the job ask.
     if (entry.type === 'file') child.listedSource = { size: entry.size, modified: entry.modified };
     // Absent now means no question to ask; present is looked at when the job runs.
-    if (!present.has(fold(entry.name))) child.listedDestination = null;
+    if (!present.has(foldName(entry.name))) child.listedDestination = null;
     children.push(child);
   }
   return children;

@@ -14,6 +14,14 @@ export function unsafeLocalNameReason(name: string): string | null {
 }
 
 /**
+ * A name as a file system that folds case and Unicode forms (macOS,
+ * Windows) sees it: `README`, `Readme` and `readme` are one file there.
+ */
+export function foldName(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+/**
  * Finds names in one listing that collide on a case-folding file system
  * (`Readme` and `README`): only the first of each group is safe to write.
  */
@@ -21,7 +29,7 @@ export function caseCollisions(names: readonly string[]): Set<string> {
   const seen = new Set<string>();
   const colliding = new Set<string>();
   for (const name of names) {
-    const folded = name.normalize('NFC').toLowerCase();
+    const folded = foldName(name);
     if (seen.has(folded)) colliding.add(name);
     else seen.add(folded);
   }

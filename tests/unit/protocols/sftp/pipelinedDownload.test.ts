@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { SFTPWrapper } from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { pipelinedDownload } from '../../../../electron/core/protocols/sftp/pipelinedDownload.js';
-import type { PipelineHooks, PipelineSettings } from '../../../../electron/core/protocols/sftp/transferSettings.js';
+import { hooks, settings } from './pipelineParams.js';
 
 type Done = (error?: Error | null, value?: unknown) => void;
 
@@ -44,22 +44,6 @@ function collector(): { sink: Writable; data: () => Buffer } {
   });
   return { sink, data: () => Buffer.concat(chunks) };
 }
-
-const settings: PipelineSettings = {
-  requestsInFlight: 4,
-  requestSize: 1024,
-  requestTimeoutMs: 5000,
-  batch: (burst) => burst(),
-  refillAtLeast: 1,
-};
-
-const hooks: PipelineHooks = {
-  signal: undefined,
-  onProgress: undefined,
-  onConcurrencyTrouble: () => undefined,
-  onStall: () => undefined,
-  isSessionLost: () => false,
-};
 
 describe('pipelinedDownload', () => {
   it('downloads the whole file and closes the handle', async () => {

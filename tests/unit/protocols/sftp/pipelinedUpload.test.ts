@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { SFTPWrapper } from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { pipelinedUpload } from '../../../../electron/core/protocols/sftp/pipelinedUpload.js';
-import type { PipelineHooks, PipelineSettings } from '../../../../electron/core/protocols/sftp/transferSettings.js';
+import { hooks, settings } from './pipelineParams.js';
 
 type Done = (error?: Error | null, value?: unknown) => void;
 
@@ -31,22 +31,6 @@ function fakeChannel(onWrite: (call: number) => void) {
   };
   return { sftp: channel as unknown as SFTPWrapper, closed };
 }
-
-const settings: PipelineSettings = {
-  requestsInFlight: 4,
-  requestSize: 1024,
-  requestTimeoutMs: 5000,
-  batch: (burst) => burst(),
-  refillAtLeast: 1,
-};
-
-const hooks: PipelineHooks = {
-  signal: undefined,
-  onProgress: undefined,
-  onConcurrencyTrouble: () => undefined,
-  onStall: () => undefined,
-  isSessionLost: () => false,
-};
 
 const source = (): Readable => Readable.from([Buffer.alloc(8 * 1024, 1), Buffer.alloc(8 * 1024, 2)]);
 
