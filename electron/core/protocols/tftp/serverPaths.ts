@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { lstat, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { FerryError } from '../../../../shared/errors.js';
@@ -19,11 +20,20 @@ export function isInside(root: string, path: string): boolean {
   return path.startsWith(prefix);
 }
 
+/** Ends the hidden name an upload is written under until it is complete. */
+export const UPLOAD_IN_PROGRESS_SUFFIX = '.ferry-upload';
+
+/** The hidden name, beside `name` in `folder`, an upload is written under until it is complete. */
+export function uploadInProgressPath(folder: string, name: string): string {
+  return join(folder, `.${name}.${randomBytes(6).toString('hex')}${UPLOAD_IN_PROGRESS_SUFFIX}`);
+}
+
 /**
  * The segments of a requested name, relative to the served folder. Refuses
  * (PERMISSION_DENIED, which becomes ERROR 2) absolute paths, drive letters,
- * `..` anywhere and control characters. Both `/` and `\` separate, since
- * clients on Windows send either.
+ * `..` anywhere, control characters, and the names of uploads still in
+ * progress (no client reads half a file or writes into another's upload).
+ * Both `/` and `\` separate, since clients on Windows send either.
  */
 export function requestSegments(name: string): string[] {
   // eslint-disable-next-line no-control-regex
@@ -34,6 +44,9 @@ export function requestSegments(name: string): string[] {
   const segments = name.split(/[/\\]+/).filter((segment) => segment !== '' && segment !== '.');
   if (segments.some((segment) => segment === '..')) throw denied(name, '".." leads out of the served folder');
   if (segments.length === 0) throw denied(name, 'it names the served folder itself');
+  if (segments[segments.length - 1]?.toLowerCase().endsWith(UPLOAD_IN_PROGRESS_SUFFIX)) {
+    throw denied(name, 'it is an upload still in progress');
+  }
   return segments;
 }
 

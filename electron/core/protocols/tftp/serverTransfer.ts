@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { SocketType } from 'node:dgram';
 import { FerryError } from '../../../../shared/errors.js';
 import { fromNodeError } from '../../errors/fromNodeError.js';
@@ -11,7 +9,13 @@ import { encodeAck, encodeOack, type RequestPacket, type TransferMode } from './
 import { dallyFinalAck, receiveBlocks } from './receiver.js';
 import { RetransmitTimer } from './retransmitTimer.js';
 import { sendBlocks } from './sender.js';
-import { confirmFolderUnchanged, confirmOpenedInside, resolveReadPath, resolveWriteTarget } from './serverPaths.js';
+import {
+  confirmFolderUnchanged,
+  confirmOpenedInside,
+  resolveReadPath,
+  resolveWriteTarget,
+  uploadInProgressPath,
+} from './serverPaths.js';
 import { errorPacketFor, isPeerError } from './tftpErrors.js';
 import { dallyMs, retransmitBounds, type TransferProgress } from './transferLink.js';
 import { formatEndpoint, TransferSocket, type Endpoint } from './transferSocket.js';
@@ -145,7 +149,7 @@ async function serveWrite(
   }
   // A hidden, unique name beside the target: a failed upload never leaves
   // a truncated file under the real name, and two uploads never collide.
-  const temporary = join(target.folder, `.${target.name}.${randomBytes(6).toString('hex')}.ferry-upload`);
+  const temporary = uploadInProgressPath(target.folder, target.name);
   let file: FileHandle;
   try {
     file = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o644);

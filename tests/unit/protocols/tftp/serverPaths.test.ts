@@ -7,6 +7,7 @@ import {
   confirmOpenedInside,
   isInside,
   requestSegments,
+  uploadInProgressPath,
   resolveReadPath,
   resolveWriteTarget,
 } from '../../../../electron/core/protocols/tftp/serverPaths.js';
@@ -46,6 +47,16 @@ describe('TFTP server name rules', () => {
         expect.objectContaining({ code: 'PERMISSION_DENIED' }),
       );
     }
+  });
+
+  it('refuses the hidden names of uploads still in progress, but not names that merely contain the suffix', () => {
+    const inProgress = uploadInProgressPath('/srv/tftp/sub', 'ios.bin');
+    expect(inProgress.startsWith('/srv/tftp/sub/.ios.bin.')).toBe(true);
+    for (const name of [inProgress.slice('/srv/tftp/'.length), '.x.0123456789ab.ferry-upload', 'A.FERRY-UPLOAD']) {
+      expect(() => requestSegments(name), name).toThrow(expect.objectContaining({ code: 'PERMISSION_DENIED' }));
+    }
+    expect(requestSegments('x.ferry-upload.txt')).toEqual(['x.ferry-upload.txt']);
+    expect(requestSegments('x.ferry-upload/y')).toEqual(['x.ferry-upload', 'y']);
   });
 
   it('knows what is inside a folder, not just what starts with its name', () => {
