@@ -54,12 +54,14 @@ export function localParent(path: string): string {
 }
 
 /**
- * Shows a name with control characters and bidirectional overrides escaped,
- * so a hostile name cannot disguise itself (e.g. `exe.txt` shown for `txt.exe`).
+ * Shows a name with control characters (C0, DEL and C1, which some
+ * terminals obey: U+009B starts an escape sequence) and bidirectional
+ * overrides escaped, so a hostile name cannot disguise itself (e.g.
+ * `exe.txt` shown for `txt.exe`).
  */
 export function displayName(name: string): string {
   // eslint-disable-next-line no-control-regex
-  return name.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, (ch) => {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, (ch) => {
     const code = ch.codePointAt(0) ?? 0;
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });

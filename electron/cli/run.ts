@@ -9,7 +9,7 @@ import { get, put, verifyMode, type TransferCommandOptions } from './commands/tr
 import { EXIT, exitCodeFor } from './exitCodes.js';
 import { HELP } from './help.js';
 import { connectOptionsFrom, integerOption, OPTION_SPEC } from './options.js';
-import type { CliOutput } from './output.js';
+import { terminalSafeOutput, type CliOutput } from './output.js';
 import type { CliContext } from './session.js';
 
 function usage(message: string): FerryError {
@@ -23,10 +23,11 @@ function usage(message: string): FerryError {
  */
 export async function runCli(
   argv: readonly string[],
-  output: CliOutput,
+  terminal: CliOutput,
   env: NodeJS.ProcessEnv = process.env,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<number> {
+  const output = terminalSafeOutput(terminal);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTION_SPEC });

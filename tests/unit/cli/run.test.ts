@@ -237,6 +237,17 @@ describe('ferry ls', () => {
     });
     expect(run.err).toMatch(/^ferry: Cannot list/);
   });
+
+  it('escapes control characters in error messages, on stderr and in JSON that still parses', async () => {
+    const hostile = join(root, 'missing\u001b[2K\rferry: verified\u009b');
+    const run = await ferry('put', '--json', hostile, `${url}/`);
+    expect(run.code).toBe(6);
+    // eslint-disable-next-line no-control-regex
+    expect(run.err + run.out).not.toMatch(/[\u001b\r\u009b]/);
+    expect(run.err).toContain('missing\\u001b[2K\\u000dferry: verified\\u009b');
+    const shown = JSON.parse(run.out) as { error: { message: string } };
+    expect(shown.error.message).toContain(hostile);
+  });
 });
 
 describe('exitCodeFor', () => {

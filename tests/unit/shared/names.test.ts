@@ -86,6 +86,11 @@ describe('displayName', () => {
     expect(displayName('x\u007f')).toBe('x\\x7f');
   });
 
+  it('escapes C1 control characters, which some terminals obey (U+009B starts an escape sequence)', () => {
+    expect(displayName('a\u009b2Jb')).toBe('a\\x9b2Jb');
+    expect(displayName('\u0080\u009f\u00a0')).toBe('\\x80\\x9f\u00a0');
+  });
+
   it('escapes bidirectional overrides, embeddings, isolates and marks as \\uNNNN', () => {
     // "invoice\u202Etxt.exe" would render as "invoiceexe.txt".
     expect(displayName('invoice\u202Etxt.exe')).toBe('invoice\\u202etxt.exe');
