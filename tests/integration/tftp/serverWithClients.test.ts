@@ -277,6 +277,19 @@ describe('TFTP server jail and permissions', () => {
     expect(await rawExchange(readOnlyPort, mail)).toMatchObject({ type: 'ERROR', code: 4 });
   });
 
+  it('takes an upload whose name is as long as the file system allows', async () => {
+    const name = `${uniqueName('long')}-`.padEnd(255, 'n');
+    await upload(await tftpClient(writablePort), name, Buffer.from('long name'));
+    expect(await readFile(join(root, name), 'utf8')).toBe('long name');
+  });
+
+  it('refuses to read or write the hidden name of an upload in progress', async () => {
+    for (const type of ['RRQ', 'WRQ'] as const) {
+      const reply = await rawExchange(writablePort, encodeRequest(type, '.x.0123456789ab.ferry-upload', 'octet'));
+      expect(reply, type).toMatchObject({ type: 'ERROR', code: 2 });
+    }
+  });
+
   it('is read-only unless uploads are allowed', async () => {
     const name = uniqueName('ro');
     const client = await tftpClient(readOnlyPort);

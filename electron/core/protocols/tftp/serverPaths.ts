@@ -23,9 +23,18 @@ export function isInside(root: string, path: string): boolean {
 /** Ends the hidden name an upload is written under until it is complete. */
 export const UPLOAD_IN_PROGRESS_SUFFIX = '.ferry-upload';
 
-/** The hidden name, beside `name` in `folder`, an upload is written under until it is complete. */
+/** Longest name (in bytes) the hidden name still includes; most file systems allow 255 bytes in all. */
+const LONGEST_NAME_KEPT = 200;
+
+/**
+ * The hidden name, beside `name` in `folder`, an upload is written under
+ * until it is complete. It includes the name, so an administrator sees
+ * what it is, unless that would make it too long for the file system.
+ */
 export function uploadInProgressPath(folder: string, name: string): string {
-  return join(folder, `.${name}.${randomBytes(6).toString('hex')}${UPLOAD_IN_PROGRESS_SUFFIX}`);
+  const unique = randomBytes(6).toString('hex');
+  const shown = Buffer.byteLength(name) <= LONGEST_NAME_KEPT ? `${name}.` : '';
+  return join(folder, `.${shown}${unique}${UPLOAD_IN_PROGRESS_SUFFIX}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, open, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   confirmFolderUnchanged,
@@ -55,6 +55,8 @@ describe('TFTP server name rules', () => {
     for (const name of [inProgress.slice('/srv/tftp/'.length), '.x.0123456789ab.ferry-upload', 'A.FERRY-UPLOAD']) {
       expect(() => requestSegments(name), name).toThrow(expect.objectContaining({ code: 'PERMISSION_DENIED' }));
     }
+    const long = 'n'.repeat(250);
+    expect(basename(uploadInProgressPath('/srv/tftp', long))).toMatch(/^\.[0-9a-f]{12}\.ferry-upload$/);
     expect(requestSegments('x.ferry-upload.txt')).toEqual(['x.ferry-upload.txt']);
     expect(requestSegments('x.ferry-upload/y')).toEqual(['x.ferry-upload', 'y']);
   });
