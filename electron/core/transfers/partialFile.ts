@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { constants, ftruncate } from 'node:fs';
 import { promisify } from 'node:util';
 import { FerryError } from '../../../shared/errors.js';
@@ -7,8 +8,34 @@ import { close as closeFd, fstat as fstatFd, lstat, open as openFd } from '../lo
 /** The suffix of a download in progress, beside its final name. */
 export const PARTIAL_SUFFIX = '.ferrypart';
 
+/** The longest name most file systems take, in bytes (NTFS counts UTF-16 units, never more than bytes). */
+const LONGEST_NAME_BYTES = 255;
+
+/** The longest start of `name` that fits in `bytes` of UTF-8, cut between characters. */
+function startWithinBytes(name: string, bytes: number): string {
+  let used = 0;
+  let end = 0;
+  for (const character of name) {
+    used += Buffer.byteLength(character);
+    if (used > bytes) break;
+    end += character.length;
+  }
+  return name.slice(0, end);
+}
+
+/**
+ * Where a transfer to `target` writes until it is complete: beside it, as
+ * `NAME.ferrypart`. A name too long for that (a file named close to the
+ * 255-byte limit, e.g. 85 CJK characters) is cut and tagged with a hash of
+ * the whole name, so its partial still fits and is found again on resume.
+ */
 export function partialPathFor(target: string): string {
-  return target + PARTIAL_SUFFIX;
+  const start = Math.max(target.lastIndexOf('/'), target.lastIndexOf('\\')) + 1;
+  const name = target.slice(start);
+  if (Buffer.byteLength(name) + PARTIAL_SUFFIX.length <= LONGEST_NAME_BYTES) return target + PARTIAL_SUFFIX;
+  const tag = `~${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+  const room = LONGEST_NAME_BYTES - tag.length - PARTIAL_SUFFIX.length;
+  return target.slice(0, start) + startWithinBytes(name, room) + tag + PARTIAL_SUFFIX;
 }
 
 export interface OpenedPartial {

@@ -39,6 +39,15 @@ describe('ferry get/put -r', () => {
     expect(await readFile(join(folder, 'copy', 'css', 'site.css'), 'utf8')).toBe('body{}');
   });
 
+  it('copies files whose names are as long as the file system allows', async () => {
+    const names = ['n'.repeat(255), '名'.repeat(85)];
+    for (const name of names) await writeFile(join(folder, 'src', 'css', name), name);
+    const result = await ferry('get', '-r', '--json', `file://${join(folder, 'src')}`, join(folder, 'copy'));
+    expect(result.code, result.err).toBe(0);
+    for (const name of names) expect(await readFile(join(folder, 'copy', 'css', name), 'utf8')).toBe(name);
+    expect((await readdir(join(folder, 'copy', 'css'))).filter((name) => name.endsWith('.ferrypart'))).toEqual([]);
+  });
+
   it('refuses a folder without -r, and --expect-hash on a folder', async () => {
     expect((await ferry('get', `file://${join(folder, 'src')}`, join(folder, 'x'))).code).toBe(2);
     expect(
