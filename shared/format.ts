@@ -3,7 +3,8 @@ const UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 /** Formats a byte count for display: exact bytes below 1 KiB, one decimal above. */
 export function formatSize(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '';
-  if (bytes < 1024) return `${bytes} B`;
+  // Rates are fractional; bytes are shown whole.
+  if (Math.round(bytes) < 1024) return `${Math.round(bytes)} B`;
   let value = bytes / 1024;
   let unit = 0;
   // Compare the rounded value, so 1048575 bytes reads "1.0 MiB", not "1024 KiB".
