@@ -30,7 +30,7 @@ URLs:
   Paths are absolute; with no path the command works in the folder the
   session starts in, and /~/NAME means NAME inside it. Percent-encode
   special characters in names; put IPv6 addresses in brackets
-  (sftp://[::1]:2222/). The password may also come from FERRY_PASSWORD.
+  (sftp://[::1]:2222/). A URL without a password takes FERRY_PASSWORD's.
 
 Options:
   -a, --all           ls: include hidden entries

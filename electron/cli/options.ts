@@ -76,6 +76,7 @@ export function connectOptionsFrom(values: CliValues, env: NodeJS.ProcessEnv): C
     sftp: { acceptNewHostKey: values['accept-new-host-key'] ?? false },
     tftp: {},
   };
+  // Only for URLs without a password of their own (see withRemote).
   if (env.FERRY_PASSWORD !== undefined) options.password = env.FERRY_PASSWORD;
   if (env.FERRY_HOME) options.dataFolder = env.FERRY_HOME;
   const fingerprint = values['trust-fingerprint'];

@@ -23,9 +23,13 @@ export async function withRemote<T>(
   work: (remote: RemoteFileSystem, target: FerryUrl, connect: ConnectOptions) => Promise<T>,
 ): Promise<T> {
   const target = parseFerryUrl(url);
+  // FERRY_PASSWORD stands in for a password the URL leaves out; one written in the URL wins.
+  const { password: fallbackPassword, ...connect } = context.connect;
+  const password = target.password ?? fallbackPassword;
   const options: ConnectOptions = {
-    ...context.connect,
-    dataFolder: context.connect.dataFolder ?? defaultDataFolder(),
+    ...connect,
+    ...(password === undefined ? {} : { password }),
+    dataFolder: connect.dataFolder ?? defaultDataFolder(),
     signal: context.signal,
   };
   if (context.verbose) options.log = (kind, text) => context.output.err(`[${kind}] ${text}\n`);

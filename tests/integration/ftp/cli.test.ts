@@ -151,4 +151,20 @@ describe('ferry with FTP URLs', () => {
     expect(code).toBe(EXIT.auth);
     expect(err).toMatch(/530/);
   });
+
+  it('takes the password in the URL over FERRY_PASSWORD, which only stands in for a missing one', async () => {
+    const withPassword = (password: string): string =>
+      url('plain', scratch.remote).replace(`://${user.name}@`, `://${user.name}:${encodeURIComponent(password)}@`);
+    const run = (target: string, envPassword: string): Promise<number> =>
+      runCli(
+        ['ls', target],
+        { out: () => undefined, err: () => undefined },
+        {
+          FERRY_PASSWORD: envPassword,
+          FERRY_HOME: local,
+        },
+      );
+    expect(await run(withPassword('not-the-password'), user.password)).toBe(EXIT.auth);
+    expect(await run(withPassword(user.password), 'not-the-password')).toBe(EXIT.ok);
+  });
 });
