@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants, ftruncate } from 'node:fs';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { FerryError } from '../../../shared/errors.js';
 import { fromNodeError } from '../errors/fromNodeError.js';
@@ -76,9 +77,11 @@ export async function openPartial(path: string, resume: boolean): Promise<Opened
     const fd = await openFd(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | nofollow, 0o644);
     return { fd, offset: 0 };
   } catch (error) {
-    if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) {
-      throw fromNodeError(error, 'open the partial download', path);
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (code === 'ENOENT') {
+      throw new FerryError('NOT_FOUND', `Cannot download into "${dirname(path)}": the folder does not exist`);
     }
+    if (code !== 'EEXIST') throw fromNodeError(error, 'open the partial download', path);
   }
   const existing = await lstat(path).catch(() => null);
   if (!existing?.isFile()) {

@@ -1,5 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { partialPathFor } from '../../../../electron/core/transfers/partialFile.js';
+import { openPartial, partialPathFor } from '../../../../electron/core/transfers/partialFile.js';
 
 const bytes = (text: string): number => Buffer.byteLength(text);
 const lastName = (path: string): string => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
@@ -27,5 +30,20 @@ describe('partialPathFor', () => {
     expect(bytes(partial)).toBeLessThanOrEqual(255);
     expect(partial).toMatch(/^名+~[0-9a-f]{8}\.ferrypart$/);
     expect(partial).not.toContain('\ufffd');
+  });
+});
+
+describe('openPartial', () => {
+  it('says which folder is missing when the destination folder does not exist', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'ferry-partial-'));
+    try {
+      const missing = join(folder, 'no-such-folder');
+      await expect(openPartial(join(missing, 'x.ferrypart'), false)).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+        message: `Cannot download into "${missing}": the folder does not exist`,
+      });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
