@@ -56,6 +56,8 @@ export interface Misbehaviour {
   maxReadReply?: number;
   /** Never answer READ requests (a stuck server). */
   ignoreReads?: boolean;
+  /** Never answer OPEN requests (a server stuck on a hung mount). */
+  ignoreOpens?: boolean;
 }
 
 export interface ScriptedSftpOptions {
@@ -70,6 +72,12 @@ export interface ScriptedSftpOptions {
    * code:" round that only this answer passes.
    */
   verificationCode?: string;
+  /** Names per READDIR reply (default: all at once). */
+  readdirBatch?: number;
+  /** The second-factor prompt text (default 'Verification code: '). */
+  codePrompt?: string;
+  /** List '.' and '..' first, as a real server does. */
+  dotEntries?: boolean;
 }
 
 export interface ScriptedSftpServer {
@@ -151,7 +159,7 @@ class Reader {
 interface OpenFile {
   path: string;
   kind: 'file' | 'dir';
-  listed?: boolean;
+  cursor?: number;
 }
 
 /**
@@ -251,6 +259,7 @@ export async function startScriptedSftpServer(options: ScriptedSftpOptions = {})
         }
         case FXP.OPEN: {
           const path = reader.string();
+          if (misbehaviour.ignoreOpens) return;
           const flags = reader.u32();
           if (flags & OPEN_WRITE) {
             if (flags & OPEN_TRUNC || !files.has(path)) files.set(path, Buffer.alloc(0));
@@ -280,15 +289,19 @@ export async function startScriptedSftpServer(options: ScriptedSftpOptions = {})
             send(status(id, STATUS.FAILURE, 'Invalid handle'));
             return;
           }
-          if (open.listed) {
+          const all = [
+            ...(options.dotEntries ? ['.', '..'] : []),
+            ...(open.path === '/odd'
+              ? (options.oddNames ?? [])
+              : [...files.keys()].filter((p) => p.lastIndexOf('/') === 0).map((p) => p.slice(1))),
+          ];
+          const at = open.cursor ?? 0;
+          if (at >= all.length) {
             send(status(id, STATUS.EOF));
             return;
           }
-          open.listed = true;
-          const names =
-            open.path === '/odd'
-              ? (options.oddNames ?? [])
-              : [...files.keys()].filter((p) => p.lastIndexOf('/') === 0).map((p) => p.slice(1));
+          const names = all.slice(at, at + (options.readdirBatch ?? all.length));
+          open.cursor = at + names.length;
           const entries = names.map((name) =>
             Buffer.concat([
               str(name),
@@ -413,10 +426,14 @@ export async function startScriptedSftpServer(options: ScriptedSftpOptions = {})
       }
       context.prompt([{ prompt: 'Password: ', echo: false }], (first) => {
         if (first[0] !== password) return context.reject(['keyboard-interactive']);
-        context.prompt([{ prompt: 'Verification code: ', echo: false }], 'Two-factor check', (second) => {
-          if (second[0] === code) context.accept();
-          else context.reject(['keyboard-interactive']);
-        });
+        context.prompt(
+          [{ prompt: options.codePrompt ?? 'Verification code: ', echo: false }],
+          'Two-factor check',
+          (second) => {
+            if (second[0] === code) context.accept();
+            else context.reject(['keyboard-interactive']);
+          },
+        );
       });
     });
     client.on('session', (accept) => {

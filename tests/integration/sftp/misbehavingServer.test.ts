@@ -106,6 +106,19 @@ describe('SFTP against a misbehaving server', () => {
     expect(names).toEqual(['../x', 'a/b', 'ctl\u0001\u0007\u001b[2J', 'tab\there', 'ok.txt']);
   });
 
+  it.each([1, 2, 3])(
+    'lists every name when READDIR answers %i at a time and "." and ".." fill a reply of their own',
+    async (batch) => {
+      const { remote } = await connect({
+        readdirBatch: batch,
+        dotEntries: true,
+        oddNames: ['a.txt', 'b.txt', 'c.txt'],
+      });
+      const names = (await remote.list('/odd')).map((entry) => entry.name).sort();
+      expect(names).toEqual(['a.txt', 'b.txt', 'c.txt']);
+    },
+  );
+
   it('falls back to one request in flight when replies come out of order, and the file is still exact', async () => {
     const { server, remote } = await connect({ misbehaviour: { reorderReplies: true } }, { requestsInFlight: 16 });
     server.files.set('/f.bin', content);

@@ -6,6 +6,13 @@ import { statusRequest } from './sftpHandles.js';
 /** A listing larger than this is refused rather than allowed to exhaust memory. */
 export const MAX_LISTING_ENTRIES = 1_000_000;
 
+/** ssh2's readdir with its options argument. */
+type ReaddirWithOptions = (
+  handle: Buffer,
+  options: { full: boolean },
+  callback: (error: Error | undefined, list: RawEntry[]) => void,
+) => void;
+
 /** Runs one SFTP request with the session's deadline, cancel and error mapping. */
 export type GuardedRequest = <T>(action: string, path: string, work: () => Promise<T>) => Promise<T>;
 
@@ -29,15 +36,21 @@ export async function readDirectory(sftp: SFTPWrapper, path: string, guard: Guar
     for (;;) {
       const batch = await guard('list', path, () => {
         return new Promise<RawEntry[] | null>((resolve, reject) => {
-          sftp.readdir(handle, (error, list) => {
+          // `full`: ssh2 would drop "." and ".." itself, and a reply that
+          // held only those would then look empty, like the end of the folder.
+          // (ssh2 takes this option; its type definitions leave it out.)
+          (sftp.readdir as unknown as ReaddirWithOptions).call(sftp, handle, { full: true }, (error, list) => {
             if (error && sftpStatusOf(error) === SFTP_STATUS.EOF) resolve(null);
             else if (error) reject(error);
             else resolve(list);
           });
         });
       });
+      // The end is EOF; an empty reply (no names at all) is taken as one too.
       if (batch === null || batch.length === 0) break;
-      for (const entry of batch) entries.push(entry);
+      for (const entry of batch) {
+        if (entry.filename !== '.' && entry.filename !== '..') entries.push(entry);
+      }
       if (entries.length > MAX_LISTING_ENTRIES) {
         throw new FerryError(
           'PROTOCOL',
