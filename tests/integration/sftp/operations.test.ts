@@ -164,6 +164,22 @@ describe('SFTP remote hashes', () => {
       const dash = join(folder, '-n');
       await writeFile(dash, 'dash');
       expect(await withShell.hash(dash, 'sha1')).toBe(createHash('sha1').update('dash').digest('hex'));
+      const backslashes = join(folder, "back\\slash\\'q");
+      await writeFile(backslashes, 'slashes');
+      expect(await withShell.hash(backslashes, 'sha256')).toBe(sha256(Buffer.from('slashes')));
+    } finally {
+      await withShell.close();
+    }
+  });
+
+  it('settles a shell hash canceled while its channel opens, and the session goes on', async () => {
+    const withShell = await openSession({ sftp: { allowRemoteHashCommand: true } });
+    try {
+      const controller = new AbortController();
+      const hashing = withShell.hash(join(folder, 'file.txt'), 'sha256', controller.signal);
+      controller.abort();
+      expect(await codeOf(hashing)).toBe('CANCELED');
+      expect(await withShell.hash(join(folder, 'file.txt'), 'md5')).toBe('b1946ac92492d2347c6235b4d2611184');
     } finally {
       await withShell.close();
     }

@@ -14,13 +14,16 @@ export const HASH_COMMANDS: Partial<Record<HashAlgorithm, { command: string; hex
 const MAX_OUTPUT = 64 * 1024;
 
 /**
- * Quotes one word for a POSIX shell: everything inside single quotes is
- * literal, and a single quote itself is closed, escaped and reopened.
+ * Quotes one word for whatever login shell the server runs the command
+ * in. Inside single quotes POSIX shells take everything literally, but
+ * fish reads \\ and \' there as escapes; so single quotes and backslashes
+ * are both left outside the quotes, each escaped with a backslash, which
+ * every shell (sh, bash, zsh, fish, csh) reads the same way.
  * NUL cannot be passed in a command line at all, so it is refused.
  */
 export function shellQuote(word: string): string {
   if (word.includes('\0')) throw new FerryError('INVALID_INPUT', 'A path with a NUL character cannot be hashed');
-  return `'${word.replace(/'/g, `'\\''`)}'`;
+  return `'${word.replace(/['\\]/g, (special) => `'\\${special}'`)}'`;
 }
 
 /** The command line that hashes `path`; `--` keeps a path starting with "-" from reading as an option. */
@@ -81,6 +84,11 @@ export function runRemoteHash(
         channel.close();
         reject(canceledError());
       };
+      // A cancel while the channel was opening: a listener added now would never fire.
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
       const collect = (into: Buffer[]) => (chunk: Buffer) => {
         size += chunk.length;
@@ -97,7 +105,10 @@ export function runRemoteHash(
       });
       channel.on('close', () => {
         signal?.removeEventListener('abort', onAbort);
-        if (signal?.aborted) return;
+        if (signal?.aborted) {
+          reject(canceledError());
+          return;
+        }
         const errorText = Buffer.concat(stderr).toString('utf8').split('\n')[0] ?? '';
         if (exitCode !== 0) {
           const code = /no such file/i.test(errorText)

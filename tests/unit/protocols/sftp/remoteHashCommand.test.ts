@@ -9,8 +9,16 @@ import {
 describe('shellQuote', () => {
   const nasty = ["it's", '$(touch /tmp/x)', '`id`', 'a b\tc', 'line\nbreak', '-rf', '"q"', '\\', "''", '*?[a]', ';&|'];
 
-  it.each(nasty)('keeps %j literal through a real shell', (word) => {
-    expect(execFileSync('sh', ['-c', `printf %s ${shellQuote(word)}`], { encoding: 'utf8' })).toBe(word);
+  it.each(nasty)('keeps %j literal through real shells', (word) => {
+    for (const shell of ['sh', 'bash']) {
+      expect(execFileSync(shell, ['-c', `printf %s ${shellQuote(word)}`], { encoding: 'utf8' }), shell).toBe(word);
+    }
+  });
+
+  it.each(nasty)('leaves no backslash inside single quotes for %j, where fish would read an escape', (word) => {
+    // Only 'quoted runs' without a backslash, and \' or \\ between them.
+    const quoted = shellQuote(word);
+    expect(quoted).toMatch(/^(?:'[^'\\]*'|\\['\\])+$/);
   });
 
   it('refuses NUL, which no command line can carry', () => {
