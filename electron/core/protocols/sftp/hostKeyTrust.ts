@@ -99,9 +99,11 @@ export async function checkHostKey(policy: HostKeyPolicy, keyBlob: Buffer): Prom
   }
   try {
     await mkdir(dirname(policy.ferryKnownHosts), { recursive: true, mode: 0o700 });
-    await appendFile(policy.ferryKnownHosts, formatKnownHostLine(policy.host, policy.port, keyType, keyBlob), {
-      mode: 0o600,
-    });
+    // A hand-edited file may lack its final newline; the new line must not join the last one.
+    const before = await readFile(policy.ferryKnownHosts, 'utf8').catch(() => '');
+    const separator = before === '' || before.endsWith('\n') ? '' : '\n';
+    const line = formatKnownHostLine(policy.host, policy.port, keyType, keyBlob);
+    await appendFile(policy.ferryKnownHosts, separator + line, { mode: 0o600 });
   } catch (error) {
     throw new FerryError('LOCAL_IO', `Cannot store the host key in "${policy.ferryKnownHosts}"`, { cause: error });
   }
