@@ -28,14 +28,21 @@ export interface AuthAttempts {
 
 type Step = { method: AuthenticationType; label: string; build: () => AnyAuthMethod };
 
+/**
+ * A hidden prompt that asks for the account's password and nothing else:
+ * "Password:", "me@host's password:", "Password for me@REALM:". Prompts
+ * for one-time codes often say "password" or "passcode" too ("One-time
+ * password (OATH) for `me':", "Enter PASSCODE:"); those are the user's to answer.
+ */
 function isPasswordPrompt(prompt: Prompt): boolean {
-  return !prompt.echo && /pass(word|code|phrase)?\b/i.test(prompt.prompt);
+  return !prompt.echo && /^\s*(?:\S+'s\s+)?password(?:\s+for\s+[^:]+)?\s*:\s*$/i.test(prompt.prompt);
 }
 
 /**
- * The keyboard-interactive responder: a round that only asks for a
- * password is answered with the password; anything else goes to
- * `onPrompt` (the UI), and is declined when there is none.
+ * The keyboard-interactive responder: the first round that only asks for
+ * the password is answered with it; anything else, and any later round
+ * (a second factor, or the password asked again because it was wrong),
+ * goes to `onPrompt` (the UI), and is declined when there is none.
  */
 function keyboardResponder(material: AuthMaterial, answeredWithPassword: { value: boolean }) {
   return (
@@ -46,7 +53,12 @@ function keyboardResponder(material: AuthMaterial, answeredWithPassword: { value
     finish: KeyboardInteractiveCallback,
   ): void => {
     const { password, onPrompt } = material;
-    if (password !== undefined && prompts.length > 0 && prompts.every(isPasswordPrompt)) {
+    if (
+      password !== undefined &&
+      !answeredWithPassword.value &&
+      prompts.length > 0 &&
+      prompts.every(isPasswordPrompt)
+    ) {
       answeredWithPassword.value = true;
       finish(prompts.map(() => password));
       return;

@@ -84,6 +84,47 @@ describe('the OpenSSH order of authentication', () => {
     expect(choose(handler, ['keyboard-interactive', 'password'])).toBe(false);
   });
 
+  it.each(['Password: ', "me@host's password: ", 'Password for me@EXAMPLE.ORG: ', 'password:'])(
+    'answers the plain password prompt %j with the password',
+    (prompt) => {
+      const handler = openSshOrderAuthHandler(material({ password: 'pw' }), { tried: [] });
+      choose(handler, null);
+      const keyboard = keyboardMethod(choose(handler, ['keyboard-interactive']));
+      let answers: string[] | undefined;
+      keyboard.prompt('', '', '', [{ prompt, echo: false }], (given) => {
+        answers = given;
+      });
+      expect(answers).toEqual(['pw']);
+    },
+  );
+
+  it.each(["One-time password (OATH) for `me': ", 'Enter PASSCODE: ', 'Verification code: ', 'Password: '])(
+    'asks the person for %j rather than answering it with the password (again)',
+    async (second) => {
+      const asked: string[] = [];
+      const handler = openSshOrderAuthHandler(
+        material({
+          password: 'pw',
+          onPrompt: (request) => {
+            asked.push(...request.prompts.map((p) => p.prompt));
+            return Promise.resolve(['123456']);
+          },
+        }),
+        { tried: [] },
+      );
+      choose(handler, null);
+      const keyboard = keyboardMethod(choose(handler, ['keyboard-interactive']));
+      if (second === 'Password: ') {
+        keyboard.prompt('', '', '', [{ prompt: 'Password: ', echo: false }], () => undefined);
+      }
+      const answers = await new Promise<string[]>((resolve) => {
+        keyboard.prompt('', '', '', [{ prompt: second, echo: false }], resolve);
+      });
+      expect(asked).toEqual([second]);
+      expect(answers).toEqual(['123456']);
+    },
+  );
+
   it('raises other questions through onPrompt', async () => {
     const asked: string[] = [];
     const handler = openSshOrderAuthHandler(
