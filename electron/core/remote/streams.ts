@@ -26,3 +26,23 @@ export function rethrowIfAborted(error: unknown, signal: AbortSignal | undefined
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw canceledError();
 }
+
+/** `promise`, or CANCELED as soon as `signal` fires (the promise is then left to settle unheard). */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(canceledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(canceledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

@@ -4,7 +4,7 @@ import { displayName } from '../../../shared/names.js';
 import { silentLog, type LogSink } from '../log/messageLog.js';
 import type { Lease, SessionPool } from '../sessions/sessionPool.js';
 import { Destinations } from './destinations.js';
-import { canceledError } from '../remote/streams.js';
+import { canceledError, untilAborted } from '../remote/streams.js';
 import { expandFolder } from './expandFolder.js';
 import type { NewTransfer, TransferJob } from './job.js';
 import {
@@ -685,23 +685,4 @@ export class TransferQueue {
   private snapshot(): TransferJob[] {
     return [...this.active, ...this.failedJobs, ...this.succeededJobs.slice(-1000)];
   }
-}
-
-/** `promise`, or CANCELED as soon as `signal` fires. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(canceledError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(canceledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

@@ -1,7 +1,7 @@
 // Login methods and host-key trust against the shared OpenSSH sshd.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { Socket } from 'node:net';
+import { createServer, Socket } from 'node:net';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +123,24 @@ describe('SFTP login', () => {
         expect(lines.some((line) => line.includes('identity file'))).toBe(false);
       } finally {
         await remote.close();
+      }
+    });
+
+    it('stops at once when canceled while it waits for an agent that does not answer', async () => {
+      const silentSocket = join(agentFolder, 'silent.sock');
+      const silent = createServer(() => undefined);
+      await new Promise<void>((resolve) => silent.listen(silentSocket, resolve));
+      try {
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), 300);
+        const started = Date.now();
+        const error = await failure(
+          openSession({ sftp: { agent: silentSocket }, connect: { signal: controller.signal } }),
+        );
+        expect(error.code).toBe('CANCELED');
+        expect(Date.now() - started).toBeLessThan(2000);
+      } finally {
+        silent.close();
       }
     });
 

@@ -119,6 +119,17 @@ describe('SFTP against a misbehaving server', () => {
     },
   );
 
+  it('waits for a person typing a one-time code longer than the handshake timeout', async () => {
+    const { remote } = await connect(
+      { verificationCode: '271828' },
+      {
+        readyTimeout: 1500,
+        onPrompt: () => new Promise((resolve) => setTimeout(() => resolve(['271828']), 2500)),
+      },
+    );
+    expect(remote.protocol).toBe('sftp');
+  });
+
   it('falls back to one request in flight when replies come out of order, and the file is still exact', async () => {
     const { server, remote } = await connect({ misbehaviour: { reorderReplies: true } }, { requestsInFlight: 16 });
     server.files.set('/f.bin', content);

@@ -6,8 +6,8 @@ import { FerryError } from '../../../../shared/errors.js';
 import type { FerryUrl } from '../../../../shared/url.js';
 import { defaultDataFolder } from '../../appData.js';
 import type { LogSink } from '../../log/messageLog.js';
-import type { ConnectOptions, SftpConnectOptions } from '../../remote/connectOptions.js';
-import { canceledError } from '../../remote/streams.js';
+import type { ConnectOptions, SftpConnectOptions, SftpPromptRequest } from '../../remote/connectOptions.js';
+import { canceledError, untilAborted } from '../../remote/streams.js';
 import { defaultAgent, usableAgent } from './agentSocket.js';
 import { openSshOrderAuthHandler, type AuthAttempts } from './authMethods.js';
 import { checkHostKey, preferredHostKeyTypes, type HostKeyPolicy } from './hostKeyTrust.js';
@@ -140,11 +140,17 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
   }
   const password = options.password ?? target.password;
   const policy = hostKeyPolicyFor(target, options, log);
+  // Reading the key, probing the agent (up to seconds) and known_hosts all
+  // come before the connection; a cancel meanwhile ends it there.
   const privateKey: ParsedKey | undefined =
     sftpOptions.identityFile === undefined
       ? undefined
-      : await loadPrivateKey(sftpOptions.identityFile, sftpOptions.passphrase);
-  const agent = await usableAgent(sftpOptions.agent === false ? undefined : (sftpOptions.agent ?? defaultAgent()), log);
+      : await untilAborted(loadPrivateKey(sftpOptions.identityFile, sftpOptions.passphrase), signal);
+  const agent = await untilAborted(
+    usableAgent(sftpOptions.agent === false ? undefined : (sftpOptions.agent ?? defaultAgent()), log),
+    signal,
+  );
+  const hostKeyTypes = await untilAborted(preferredHostKeyTypes(policy), signal);
   const attempts: AuthAttempts = { tried: [] };
 
   // Set from the verifier's callback; typed wide so the checks after connect are not narrowed away.
@@ -180,11 +186,38 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
     );
   });
 
+  // ssh2's own handshake timeout would keep running while a person types
+  // a one-time code; this one stops for each question and starts afresh
+  // once it is answered.
+  const readyTimeoutMs = sftpOptions.readyTimeout ?? SSH_DEFAULTS.readyTimeout;
+  let readyTimer: NodeJS.Timeout | undefined;
+  let timedOut = false as boolean;
+  const armReadyTimer = (): void => {
+    clearTimeout(readyTimer);
+    if (readyTimeoutMs <= 0) return;
+    readyTimer = setTimeout(() => {
+      timedOut = true;
+      library.client.destroy();
+    }, readyTimeoutMs);
+  };
+  const askPerson = sftpOptions.onPrompt;
+  const onPrompt =
+    askPerson === undefined
+      ? undefined
+      : async (request: SftpPromptRequest): Promise<string[] | null> => {
+          clearTimeout(readyTimer);
+          try {
+            return await askPerson(request);
+          } finally {
+            armReadyTimer();
+          }
+        };
+
   const config: ConnectConfig = {
     host: target.host,
     port: target.port,
     username,
-    readyTimeout: sftpOptions.readyTimeout ?? SSH_DEFAULTS.readyTimeout,
+    readyTimeout: 0,
     keepaliveInterval: sftpOptions.keepaliveInterval ?? SSH_DEFAULTS.keepaliveInterval,
     keepaliveCountMax: sftpOptions.keepaliveCountMax ?? SSH_DEFAULTS.keepaliveCountMax,
     hostVerifier: sessionHostVerifier(
@@ -197,20 +230,16 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
         if (connected) lost(problem.message);
       },
     ),
-    authHandler: openSshOrderAuthHandler(
-      { username, password, privateKey, agent, onPrompt: sftpOptions.onPrompt, log },
-      attempts,
-    ),
+    authHandler: openSshOrderAuthHandler({ username, password, privateKey, agent, onPrompt, log }, attempts),
     algorithms: {
-      serverHostKey: hostKeyAlgorithmOrder(await preferredHostKeyTypes(policy)) as NonNullable<
-        ConnectConfig['algorithms']
-      >['serverHostKey'],
+      serverHostKey: hostKeyAlgorithmOrder(hostKeyTypes) as NonNullable<ConnectConfig['algorithms']>['serverHostKey'],
       ...(sftpOptions.ciphers
         ? { cipher: sftpOptions.ciphers as NonNullable<ConnectConfig['algorithms']>['cipher'] }
         : {}),
     },
   };
 
+  if (signal?.aborted) throw canceledError();
   log('info', `Connecting to ${where} as ${username}`);
   const onAbort = (): void => {
     library.client.destroy();
@@ -218,13 +247,17 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
   signal?.addEventListener('abort', onAbort, { once: true });
   let sftp: SFTPWrapper;
   try {
+    armReadyTimer();
     sftp = await library.connect(config);
+    if (signal?.aborted) throw canceledError();
   } catch (error) {
     library.client.destroy();
     if (signal?.aborted) throw canceledError();
     if (hostKeyProblem) throw hostKeyProblem;
+    if (timedOut) throw new FerryError('TIMEOUT', `${where} did not complete the SSH handshake in time`);
     throw connectFailure(rawError ?? error, where, attempts);
   } finally {
+    clearTimeout(readyTimer);
     signal?.removeEventListener('abort', onAbort);
   }
   connected = true;
