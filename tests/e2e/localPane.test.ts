@@ -158,6 +158,16 @@ describe('browser mode', () => {
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     expect(await readdir(folder)).toContain('renamed');
 
+    // The dialog opens on Cancel: Enter right after Delete deletes nothing.
+    await localGrid().getByRole('row', { name: 'renamed' }).click();
+    await page.keyboard.press('Delete');
+    const asked = page.getByRole('dialog', { name: 'Confirm delete' });
+    await expect.poll(() => asked.isVisible()).toBe(true);
+    expect(await asked.locator(':focus').textContent()).toBe('Cancel');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => asked.count()).toBe(0);
+    expect(await readdir(folder)).toContain('renamed');
+
     await localGrid().getByRole('row', { name: 'renamed' }).click();
     await page.keyboard.press('Delete');
     await page.getByRole('dialog', { name: 'Confirm delete' }).getByRole('button', { name: 'Delete' }).click();

@@ -93,6 +93,8 @@ describe('connecting and transferring', () => {
     await expect.poll(() => prompt.isVisible()).toBe(true);
     const fingerprint = servers.tls.fingerprint256;
     expect(await prompt.textContent()).toContain(fingerprint);
+    // Opened on Cancel, so Enter cannot trust by accident.
+    expect(await prompt.locator(':focus').textContent()).toBe('Cancel');
     await prompt.getByRole('button', { name: 'Always trust' }).click();
 
     await expect.poll(() => remotePane().getByRole('textbox', { name: 'Remote path' }).inputValue()).toBe(ftpUser.home);

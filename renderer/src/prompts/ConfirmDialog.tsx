@@ -1,4 +1,4 @@
-import { Dialog } from './Dialog';
+import { Dialog, initialFocus } from './Dialog';
 
 export interface ConfirmDialogProps {
   title: string;
@@ -17,7 +17,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
         <button type="button" className="danger" onClick={props.onConfirm}>
           {props.confirmLabel}
         </button>
-        <button type="button" autoFocus onClick={props.onCancel}>
+        <button type="button" {...initialFocus} onClick={props.onCancel}>
           Cancel
         </button>
       </div>

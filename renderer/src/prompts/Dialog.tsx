@@ -1,5 +1,9 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
+/** Marks the element a dialog focuses when it opens: `{...initialFocus}` on it. */
+const INITIAL_FOCUS = 'data-initial-focus';
+export const initialFocus = { [INITIAL_FOCUS]: '' } as const;
+
 export interface DialogProps {
   /** The dialog's accessible name and visible title. */
   title: string;
@@ -19,7 +23,14 @@ export function Dialog({ title, onCancel, children }: DialogProps) {
 
   useEffect(() => {
     const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
+    if (dialog && !dialog.open) {
+      dialog.showModal();
+      // showModal() focuses the first focusable element (React's autoFocus
+      // ran while the dialog was still closed, so it did nothing); the safe
+      // choice each dialog marks, Cancel or Skip, must have it instead, or
+      // Enter would delete or trust.
+      dialog.querySelector<HTMLElement>(`[${INITIAL_FOCUS}]`)?.focus();
+    }
     return () => dialog?.close();
   }, []);
 

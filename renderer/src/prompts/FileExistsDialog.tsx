@@ -3,7 +3,7 @@ import type { OverwriteQuestionEvent } from '../../../shared/contract';
 import { formatSize, formatTime } from '../../../shared/format';
 import { displayName } from '../../../shared/names';
 import type { OverwriteAnswer } from '../stores/transfers';
-import { Dialog } from './Dialog';
+import { Dialog, initialFocus } from './Dialog';
 
 type Facts = OverwriteQuestionEvent['source'];
 
@@ -63,7 +63,7 @@ export function FileExistsDialog({
         <button type="button" onClick={() => answer('rename')} title="Keep both: the new file gets a numbered name">
           Rename
         </button>
-        <button type="button" autoFocus onClick={() => answer('skip')}>
+        <button type="button" {...initialFocus} onClick={() => answer('skip')}>
           Skip
         </button>
       </div>

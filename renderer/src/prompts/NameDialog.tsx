@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { unsafeNameReason } from '../../../shared/names';
-import { Dialog } from './Dialog';
+import { Dialog, initialFocus } from './Dialog';
 
 export interface NameDialogProps {
   title: string;
@@ -32,7 +32,7 @@ export function NameDialog(props: NameDialogProps) {
         <label className="dialog-field">
           {props.fieldLabel}
           <input
-            autoFocus
+            {...initialFocus}
             aria-label={props.fieldLabel}
             aria-invalid={problem !== null}
             value={name}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ServerPromptEvent } from '../../../shared/contract';
 import { displayName } from '../../../shared/names';
-import { Dialog } from './Dialog';
+import { Dialog, initialFocus } from './Dialog';
 
 /**
  * An SSH server's keyboard-interactive question that the password cannot
@@ -36,7 +36,7 @@ export function ServerPromptDialog({
             {displayName(question.prompt.trim())}
             <input
               type={question.echo ? 'text' : 'password'}
-              autoFocus={index === 0}
+              {...(index === 0 ? initialFocus : {})}
               autoComplete="one-time-code"
               value={answers[index] ?? ''}
               onChange={(event) => setAnswers(answers.map((a, i) => (i === index ? event.target.value : a)))}

@@ -1,5 +1,5 @@
 import type { TrustAnswer, TrustQuestion } from '../stores/session';
-import { Dialog } from './Dialog';
+import { Dialog, initialFocus } from './Dialog';
 
 const TITLES: Record<TrustQuestion['kind'], string> = {
   hostKeyUnknown: 'Unknown host key',
@@ -63,7 +63,7 @@ export function TrustDialog({
             </button>
           </>
         )}
-        <button type="button" autoFocus onClick={() => onAnswer('cancel')}>
+        <button type="button" {...initialFocus} onClick={() => onAnswer('cancel')}>
           Cancel
         </button>
       </div>

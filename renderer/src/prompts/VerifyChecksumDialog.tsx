@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { parseExpectedHash } from '../../../shared/expectedHash';
 import { displayName } from '../../../shared/names';
 import { errorMessage } from '../ipc/ferry';
-import { Dialog } from './Dialog';
+import { Dialog, initialFocus } from './Dialog';
 
 /**
  * Asks for the hash a vendor published for a file (`sha256:…`, `md5:…`),
@@ -39,7 +39,7 @@ export function VerifyChecksumDialog({
         <label className="dialog-field">
           Expected hash
           <input
-            autoFocus
+            {...initialFocus}
             value={text}
             placeholder="sha256:9f86d081884c7d65…"
             spellCheck={false}
