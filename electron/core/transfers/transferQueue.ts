@@ -122,7 +122,13 @@ export class TransferQueue {
   private readonly destinations = new Destinations();
   private readonly dirty = new Map<string, TransferJob>();
   private readonly idleWaiters: (() => void)[] = [];
-  private policy: OverwritePolicy;
+  private readonly policy: OverwritePolicy;
+  /**
+   * An "apply to all" answer. It holds for the work queued now and added
+   * while it runs, and ends when the queue next runs dry, as FileZilla's
+   * does: a file that exists tomorrow gets its own question.
+   */
+  private batchPolicy: OverwritePolicy | null = null;
   private askChain: Promise<unknown> = Promise.resolve();
   private pausedAll = false;
   private closed = false;
@@ -465,7 +471,10 @@ export class TransferQueue {
       }
       if (nextRetry < Infinity) this.scheduleRetry(nextRetry - now);
     }
-    if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (this.isIdle()) {
+      this.batchPolicy = null;
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
   }
 
   private scheduleRetry(delay: number): void {
@@ -631,7 +640,7 @@ export class TransferQueue {
   ): Promise<OverwriteAction> {
     const answer = this.askChain.then(async (): Promise<OverwriteAction> => {
       if (signal.aborted || this.closed) throw canceledError();
-      const policy = this.policy;
+      const policy = this.batchPolicy ?? this.policy;
       if (policy !== 'ask') return decideOverwrite(policy, source, existing);
       const ask = this.options.ask;
       if (!ask) {
@@ -639,7 +648,7 @@ export class TransferQueue {
       }
       const target = job.direction === 'download' ? job.localPath : job.remotePath;
       const reply = await untilAborted(ask({ jobId: job.id, target, source, existing }), signal);
-      if (reply.applyToAll) this.policy = ACTION_POLICY[reply.action];
+      if (reply.applyToAll) this.batchPolicy = ACTION_POLICY[reply.action];
       return reply.action;
     });
     this.askChain = answer.catch(() => undefined);

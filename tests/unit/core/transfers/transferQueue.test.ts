@@ -221,6 +221,14 @@ describe('TransferQueue', () => {
     expect(questions[0]?.existing.size).toBe(3);
     for (const name of ['a.txt', 'b.txt', 'c.txt']) expect(await readFile(join(folder, 'd', name), 'utf8')).toBe('old');
     expect(queue.succeeded().filter((j) => j.state === 'skipped')).toHaveLength(3);
+
+    // The answer covered that run of the queue only: the next download asks again.
+    queue.add([
+      { site: 's', direction: 'download', kind: 'file', remotePath: '/d/a.txt', localPath: join(folder, 'd', 'a.txt') },
+    ]);
+    await queue.whenIdle();
+    expect(questions).toHaveLength(2);
+    expect(questions[1]?.target).toBe(join(folder, 'd', 'a.txt'));
     await queue.close();
   });
 
