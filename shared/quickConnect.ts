@@ -43,8 +43,13 @@ export function quickConnectTarget(form: QuickConnectForm): QuickConnectTarget {
   const hostText = form.host.trim();
   if (hostText === '') throw invalid('Enter a host name or address to connect to.');
   const typedUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(hostText);
+  // "example.org:2121" and "[::1]:2121" name a port, as in FileZilla's Host
+  // field; a bare IPv6 address ("::1", "fe80::1") is put in brackets.
+  const typedHostPort = !typedUrl && /^(?:[^:[\]]+|\[[^\]]*\]):[^:]*$/.test(hostText);
   const parsed = parseFerryUrl(
-    typedUrl ? hostText : `${form.scheme}://${hostText.includes(':') ? `[${hostText}]` : hostText}`,
+    typedUrl || typedHostPort
+      ? `${typedUrl ? '' : `${form.scheme}://`}${hostText}`
+      : `${form.scheme}://${hostText.includes(':') ? `[${hostText}]` : hostText}`,
   );
   if (parsed.protocol === 'file') throw invalid('Quick connect opens servers; the local pane shows this machine.');
   const scheme = parsed.scheme as RemoteScheme;
@@ -53,7 +58,8 @@ export function quickConnectTarget(form: QuickConnectForm): QuickConnectTarget {
 
   const portText = form.port.trim();
   let port = parsed.port;
-  const urlNamedPort = typedUrl && /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*):\d/i.test(hostText);
+  const urlNamedPort =
+    typedHostPort || (typedUrl && /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*):\d/i.test(hostText));
   if (!urlNamedPort && portText !== '') {
     if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
       throw invalid(`Port "${portText}" is not a number from 1 to 65535.`);

@@ -81,7 +81,8 @@ function parseHost(url: string, text: string): { host: string; rest: string } {
     const close = text.indexOf(']');
     if (close < 0) throw invalid(url, 'an IPv6 address is missing its closing "]"');
     const host = text.slice(1, close);
-    if (!/^[0-9a-fA-F:.]+$/.test(host) || !host.includes(':')) {
+    // An IPv6 address has at least two colons ("::1"); "[127.0.0.1:21]" is a mistyped host and port.
+    if (!/^[0-9a-fA-F:.]+$/.test(host) || !/:.*:/.test(host)) {
       throw invalid(url, `"${host}" is not an IPv6 address`);
     }
     return { host: host.toLowerCase(), rest: text.slice(close + 1) };

@@ -20,6 +20,10 @@ describe('quickConnectTarget', () => {
     [{ host: '::1', port: '2121' }, 'ftp://[::1]:2121'],
     [{ host: 'sftp://root@example.org:2222', port: '21', user: 'other' }, 'sftp://root@example.org:2222'],
     [{ host: 'ftpes://example.org', port: '2121', user: 'me' }, 'ftpes://me@example.org:2121'],
+    [{ host: '127.0.0.1:2121' }, 'ftp://127.0.0.1:2121'],
+    [{ scheme: 'sftp', host: 'example.org:2222', port: '22' }, 'sftp://example.org:2222'],
+    [{ host: '[::1]:2121', user: 'me' }, 'ftp://me@[::1]:2121'],
+    [{ host: 'fe80::1' }, 'ftp://[fe80::1]'],
   ] as const)('builds %j as %s', (fields, url) => {
     expect(quickConnectTarget(form(fields)).url).toBe(url);
   });
@@ -47,6 +51,8 @@ describe('quickConnectTarget', () => {
     [{ host: 'gopher://example.org' }, 'unknown scheme'],
     [{ host: 'ftp://example.org/pub' }, 'browse to folders'],
     [{ user: 'a\r\nDELE x' }, 'control character'],
+    [{ host: 'ftp://[127.0.0.1:2121]' }, 'not an IPv6 address'],
+    [{ host: 'example.org:port' }, 'not a number from 1 to 65535'],
   ] as const)('refuses %j', (fields, words) => {
     expect(() => quickConnectTarget(form(fields))).toThrow(words);
   });
