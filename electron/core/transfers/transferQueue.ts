@@ -661,7 +661,11 @@ export class TransferQueue {
    * the run ever touched, a million of them for a million files.
    */
   private touch(job: TransferJob): void {
-    if (this.options.onChange) this.dirty.set(job.id, job);
+    if (!this.options.onChange) return;
+    this.dirty.set(job.id, job);
+    // With nothing running the timer is off; a change (a paused job canceled,
+    // a failed one retried) must still reach the window.
+    this.ensureFlushing();
   }
 
   private ensureFlushing(): void {

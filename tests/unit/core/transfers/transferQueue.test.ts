@@ -606,6 +606,43 @@ describe('TransferQueue', () => {
   });
 });
 
+describe('TransferQueue telling the window with nothing running', () => {
+  it('reports a paused job paused and then canceled, though no transfer runs', async () => {
+    server.addFile('/idle.bin', Buffer.from('idle'));
+    const batches: TransferJob[][] = [];
+    const queue = await TransferQueue.open(
+      queueOptions({ onChange: (jobs) => batches.push(jobs), progressIntervalMs: 20 }),
+    );
+    queue.pauseAll();
+    queue.add([
+      { site: 's', direction: 'download', kind: 'file', remotePath: '/idle.bin', localPath: join(folder, 'idle.bin') },
+    ]);
+    const [job] = queue.list();
+    if (!job) throw new Error('the job was not queued');
+    queue.pause(job.id);
+    await expect
+      .poll(
+        () =>
+          batches
+            .flat()
+            .filter((seen) => seen.id === job.id)
+            .at(-1)?.state,
+      )
+      .toBe('paused');
+    queue.cancel(job.id);
+    await expect
+      .poll(
+        () =>
+          batches
+            .flat()
+            .filter((seen) => seen.id === job.id)
+            .at(-1)?.state,
+      )
+      .toBe('canceled');
+    await queue.close();
+  });
+});
+
 describe('TransferQueue after a restart', () => {
   it('does not queue a folder’s files twice when the folder expands again', async () => {
     server.addFile('/again/a.txt', Buffer.from('a'));
