@@ -25,10 +25,21 @@ const ACTIONS: readonly { action: JobAction; label: string; shownWhen: readonly 
   { action: 'retry', label: 'Retry', shownWhen: ['failed'] },
 ];
 
+/**
+ * A failure's reason as the row shows it: without the `Cannot upload "/path": `
+ * the row already says, so a narrow column shows the server's words; the
+ * code after it, to find in the log. The whole message is the tooltip.
+ */
+function failureText(error: TransferJob['error']): string {
+  const message = error?.message ?? 'failed';
+  const reason = message.replace(/^Cannot [^"]*"[^"]*": /, '');
+  return `${reason} (${error?.code ?? 'ERROR'})`;
+}
+
 function statusText(job: TransferJob): string {
   if (job.state === 'failed' || (job.state === 'queued' && job.error !== undefined)) {
     const prefix = job.state === 'queued' ? `Retrying (attempt ${job.attempts + 1}) after: ` : '';
-    return `${prefix}${job.error?.code ?? 'ERROR'}: ${job.error?.message ?? 'failed'}`;
+    return `${prefix}${failureText(job.error)}`;
   }
   if (job.state === 'done' && job.kind === 'file') {
     return job.verified === undefined || job.verified === 'none' ? 'Done' : `Done, verified (${job.verified})`;
@@ -69,7 +80,9 @@ export function TransferRow({ job, rowIndex, top }: { job: TransferJob; rowIndex
         {job.kind === 'folder' ? '📁 ' : ''}
         {displayName(name)}
       </span>
-      <span role="cell">{job.direction === 'download' ? '↓ Download' : '↑ Upload'}</span>
+      <span role="cell" title={job.direction === 'download' ? 'Download' : 'Upload'}>
+        {job.direction === 'download' ? '↓ Down' : '↑ Up'}
+      </span>
       <span role="cell">{job.size === null ? '' : formatSize(job.size)}</span>
       <span role="cell">
         <progress
@@ -79,7 +92,11 @@ export function TransferRow({ job, rowIndex, top }: { job: TransferJob; rowIndex
           aria-valuetext={`${percent}%, ${formatSize(job.transferred)}`}
         />
       </span>
-      <span role="cell" className="queue-status" title={statusText(job)}>
+      <span
+        role="cell"
+        className="queue-status"
+        title={job.error === undefined ? statusText(job) : `${job.error.message} (${job.error.code})`}
+      >
         {statusText(job)}
       </span>
       <span role="cell" className="queue-actions">
