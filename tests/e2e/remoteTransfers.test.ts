@@ -136,6 +136,9 @@ describe('connecting and transferring', () => {
     await expect.poll(() => prompt.isVisible()).toBe(true);
     expect(await prompt.textContent()).toContain('200,000 bytes');
     expect(await prompt.getByRole('checkbox', { name: 'Apply to all' }).isChecked()).toBe(false);
+    // Opened on Skip; a longer local file cannot be the start of the new one, so there is no Resume.
+    expect(await prompt.locator(':focus').textContent()).toBe('Skip');
+    expect(await prompt.getByRole('button', { name: 'Resume' }).isDisabled()).toBe(true);
     await prompt.getByRole('button', { name: 'Rename' }).click();
 
     await expect.poll(() => row(localPane(), 'report (1).pdf').isVisible()).toBe(true);

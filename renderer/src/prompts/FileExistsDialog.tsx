@@ -38,6 +38,11 @@ export function FileExistsDialog({
           : ''
       : '';
 
+  // Only a shorter (or equal) copy can be the start of the new file; as in
+  // WinSCP, Resume is not offered for a longer one, which it would replace.
+  const resumable =
+    question.source.size !== null && question.existing.size !== null && question.existing.size <= question.source.size;
+
   return (
     <Dialog title="File exists" onCancel={() => answer('skip')}>
       <p className="dialog-message">
@@ -57,7 +62,16 @@ export function FileExistsDialog({
         <button type="button" className="danger" onClick={() => answer('overwrite')}>
           Overwrite
         </button>
-        <button type="button" onClick={() => answer('resume')} title="Continue the existing file where it stops">
+        <button
+          type="button"
+          disabled={!resumable}
+          onClick={() => answer('resume')}
+          title={
+            resumable
+              ? 'Continue the existing file where it stops'
+              : 'The existing file is not a shorter copy of this one, so there is nothing to continue'
+          }
+        >
           Resume
         </button>
         <button type="button" onClick={() => answer('rename')} title="Keep both: the new file gets a numbered name">
