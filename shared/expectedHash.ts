@@ -12,12 +12,22 @@ export interface ExpectedHash {
   hex: string;
 }
 
+/** The algorithm a bare hex digest of this many digits can only be, if any. */
+function algorithmOfLength(digits: number): ExpectedHashAlgorithm | undefined {
+  return (Object.keys(HEX_LENGTH) as ExpectedHashAlgorithm[]).find((name) => HEX_LENGTH[name] === digits);
+}
+
 /**
  * Parses `sha256:HEX` / `md5:HEX` (also `SHA-256:`; colons and spaces
- * inside the hex are ignored, as vendors print them either way). Shared so
- * the window can refuse a mistyped hash before anything is queued.
+ * inside the hex are ignored, as vendors print them either way), or bare
+ * hex, whose length names the algorithm (32 md5, 40 sha1, 64 sha256, 128
+ * sha512), as pasted from a vendor's page. Shared so the window can refuse
+ * a mistyped hash before anything is queued.
  */
 export function parseExpectedHash(text: string): ExpectedHash {
+  const bare = /^\s*([0-9a-fA-F]+)\s*$/.exec(text)?.[1];
+  const bareAlgorithm = bare === undefined ? undefined : algorithmOfLength(bare.length);
+  if (bare !== undefined && bareAlgorithm !== undefined) return { algorithm: bareAlgorithm, hex: bare.toLowerCase() };
   const match = /^\s*(md5|sha-?1|sha-?256|sha-?512)\s*:\s*([0-9a-fA-F: ]+)\s*$/i.exec(text);
   if (!match?.[1] || !match[2]) {
     throw new FerryError('INVALID_INPUT', `Expected hash "${text}" is not ALGORITHM:HEX (md5, sha1, sha256 or sha512)`);

@@ -41,7 +41,8 @@ Options:
                       size), md5, sha1, sha256, sha512, or none (size only)
       --expect-hash ALGO:HEX
                       get/put one file: it must have this hash (md5, sha1,
-                      sha256, sha512), e.g. a vendor's published SHA-256
+                      sha256, sha512), e.g. a vendor's published SHA-256;
+                      bare HEX names its algorithm by its length
       --algo ALGO     hash: the algorithm (default: the strongest offered)
       --delete        mirror: also delete what SRC lacks; refused until a
                       --dry-run with --delete has listed exactly that
