@@ -163,6 +163,15 @@ async function runDownload(
     // stays until the new one replaces it, instead of becoming a partial
     // that is emptied and, if the transfer fails, removed.
   }
+  const hashCheck = hashCheckFor(job, session, context, signal);
+  if (!resume && existing === null && hashCheck !== undefined) {
+    // A partial left by an earlier download of this file that was canceled:
+    // where a hash will check the result, continuing it is safe (bytes that
+    // do not belong fail the hash and the file is fetched again from the
+    // start). With only the size to go by, it starts over.
+    const leftover = await localFacts(partialPathFor(job.localPath));
+    if (leftover !== null && (leftover.size ?? 0) > 0 && canContinue(session, leftover, source)) resume = true;
+  }
   job.started = true;
   const result = await downloadFile(session, job.remotePath, job.localPath, {
     ...(source
@@ -182,7 +191,7 @@ async function runDownload(
     keepModified: context.keepModified,
     sync: context.sync,
     throttle: context.throttle.download,
-    hashCheck: hashCheckFor(job, session, context, signal),
+    hashCheck,
     onProgress: context.onProgress,
   });
   return { state: 'done', verified: result.verified, size: result.size };

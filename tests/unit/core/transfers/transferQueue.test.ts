@@ -333,6 +333,45 @@ describe('TransferQueue', () => {
     await queue.close();
   });
 
+  it('continues a partial an earlier canceled download left, when a hash checks the result', async () => {
+    const data = randomBytes(50_000);
+    server.addFile('/h/left.bin', data);
+    const target = join(folder, 'left.bin');
+    const download = {
+      site: 's',
+      direction: 'download',
+      kind: 'file',
+      remotePath: '/h/left.bin',
+      localPath: target,
+    } as const;
+
+    // Size only: the partial cannot be trusted to belong to this file, so it starts over.
+    await writeFile(`${target}.ferrypart`, data.subarray(0, 20_000));
+    const sizeOnly = await TransferQueue.open(queueOptions());
+    sizeOnly.add([download]);
+    await sizeOnly.whenIdle();
+    expect(server.downloadOffsets).toEqual([0]);
+    await sizeOnly.close();
+
+    // With the server's hash, it continues; a partial of other bytes fails the hash and is fetched again.
+    server.hashes = ['sha256'];
+    for (const [leftover, offsets] of [
+      [data.subarray(0, 20_000), [20_000]],
+      [randomBytes(20_000), [20_000, 0]],
+    ] as const) {
+      await rm(target);
+      await writeFile(`${target}.ferrypart`, leftover);
+      server.downloadOffsets.length = 0;
+      const hashed = await TransferQueue.open(queueOptions());
+      hashed.add([download]);
+      await hashed.whenIdle();
+      expect(server.downloadOffsets).toEqual(offsets);
+      expect(sha(await readFile(target))).toBe(sha(data));
+      expect(hashed.succeeded()[0]?.verified).toBe('sha256');
+      await hashed.close();
+    }
+  });
+
   it('uploads a folder through temporary names that are renamed into place', async () => {
     await mkdir(join(folder, 'www', 'css'), { recursive: true });
     await writeFile(join(folder, 'www', 'index.html'), '<h1>hi</h1>');
