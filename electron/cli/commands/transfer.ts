@@ -40,7 +40,13 @@ export function reportSummary(summary: RunSummary, json: boolean, context: CliCo
     context.output.out(`${JSON.stringify(summary)}\n`);
   } else {
     const rate = summary.seconds > 0 ? `, ${formatSize(summary.bytes / summary.seconds)}/s` : '';
-    const check = summary.verified === 'none' ? 'not verified' : `verified by ${summary.verified}`;
+    // A matching size is a check, not proof: only a hash is called verified.
+    const check =
+      summary.verified === 'none'
+        ? 'not verified'
+        : summary.verified === 'size'
+          ? 'size checked, no hash'
+          : `verified by ${summary.verified}`;
     const skipped = summary.skipped > 0 ? `, ${summary.skipped} skipped` : '';
     context.output.err(
       `${summary.files} ${summary.files === 1 ? 'file' : 'files'}, ${formatSize(summary.bytes)} in ${summary.seconds.toFixed(2)} s${rate} (${check})${skipped}\n`,

@@ -42,7 +42,9 @@ function statusText(job: TransferJob): string {
     return `${prefix}${failureText(job.error)}`;
   }
   if (job.state === 'done' && job.kind === 'file') {
-    return job.verified === undefined || job.verified === 'none' ? 'Done' : `Done, verified (${job.verified})`;
+    // A matching size is a check, not proof: only a hash is called verified.
+    if (job.verified === undefined || job.verified === 'none') return 'Done';
+    return job.verified === 'size' ? 'Done, size checked' : `Done, verified (${job.verified})`;
   }
   if (job.kind === 'folder' && job.state === 'running') return 'Listing folder';
   return STATE_TEXT[job.state];
