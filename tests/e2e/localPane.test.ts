@@ -130,6 +130,14 @@ describe('browser mode', () => {
     await page.keyboard.press('Backspace');
     await expect.poll(() => pathBox.inputValue()).toBe(folder);
 
+    // A relative path is taken inside the folder shown, and ".." leads back.
+    await pathBox.fill('delta-folder');
+    await pathBox.press('Enter');
+    await expect.poll(() => pathBox.inputValue()).toBe(join(folder, 'delta-folder'));
+    await pathBox.fill('..');
+    await pathBox.press('Enter');
+    await expect.poll(() => pathBox.inputValue()).toBe(folder);
+
     // A path that does not exist leaves the pane where it was and says why.
     await pathBox.fill(join(folder, 'no-such-folder'));
     await pathBox.press('Enter');
