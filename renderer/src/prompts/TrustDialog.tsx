@@ -7,6 +7,16 @@ const TITLES: Record<TrustQuestion['kind'], string> = {
   certificate: 'Untrusted certificate',
 };
 
+/**
+ * What the dialog says first. The engines' messages repeat the fingerprint
+ * the facts below show in full, so an unknown identity gets a plain
+ * sentence; a changed host key keeps the engine's own warning.
+ */
+const INTROS: Record<Exclude<TrustQuestion['kind'], 'hostKeyChanged'>, string> = {
+  hostKeyUnknown: 'Ferry does not know this server’s host key: it has not connected to it before, or not from here.',
+  certificate: 'This server’s certificate is not one this computer trusts.',
+};
+
 /** The facts a person compares with what the server's admin published, in a fixed order. */
 const FACTS: { key: string; label: string }[] = [
   { key: 'host', label: 'Server' },
@@ -36,7 +46,7 @@ export function TrustDialog({
   const hardStop = question.kind === 'hostKeyChanged';
   return (
     <Dialog title={TITLES[question.kind]} onCancel={() => onAnswer('cancel')}>
-      <p className="dialog-message">{question.message}</p>
+      <p className="dialog-message">{question.kind === 'hostKeyChanged' ? question.message : INTROS[question.kind]}</p>
       <dl className="dialog-facts">
         {FACTS.filter((fact) => question.details[fact.key] !== undefined).map((fact) => (
           <div key={fact.key}>
