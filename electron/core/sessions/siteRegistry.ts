@@ -7,6 +7,7 @@ import type { ConnectOptions, SftpPromptRequest } from '../remote/connectOptions
 import { deleteTree } from '../remote/deleteTree.js';
 import { openRemote } from '../remote/openRemote.js';
 import type { Capabilities, RemoteFileSystem } from '../remote/remoteFileSystem.js';
+import { throwIfAborted } from '../remote/streams.js';
 import type { SiteDirectory } from '../transfers/transferQueue.js';
 import { PinnedCertificates } from '../trust/pinnedCertificates.js';
 import { SessionPool } from './sessionPool.js';
@@ -35,7 +36,23 @@ interface Site {
   target: FerryUrl;
   options: ConnectOptions;
   pool: SessionPool;
+  /** The browsing session; null while it is being (re)opened, or after an open failed. */
   browser: RemoteFileSystem | null;
+  /**
+   * The (re)open of the browsing session under way, shared by every call
+   * that needs it meanwhile: two listings that both found the session gone
+   * must not each open one (one of them would never be closed). Never set
+   * while `browser` is.
+   */
+  opening: Promise<RemoteFileSystem> | null;
+  /** Aborted when the site is disconnected, so a (re)open under way stops. */
+  closed: AbortController;
+}
+
+/** A connect() under way: what cancels it, and when it has settled (everything it opened closed or registered). */
+interface ConnectAttempt {
+  controller: AbortController;
+  settled: Promise<unknown>;
 }
 
 /**
@@ -56,6 +73,8 @@ export function siteKeyOf(target: FerryUrl): string {
  */
 export class SiteRegistry implements SiteDirectory {
   private readonly sites = new Map<string, Site>();
+  /** The connect() under way per site key; at most one, see connect(). */
+  private readonly attempts = new Map<string, ConnectAttempt>();
   private readonly pins: PinnedCertificates;
 
   constructor(
@@ -71,10 +90,43 @@ export class SiteRegistry implements SiteDirectory {
     this.pins = new PinnedCertificates(deps.dataFolder);
   }
 
+  /**
+   * Connects to a site, replacing the connection to it there may be. A
+   * second connect to a site that is still connecting replaces the first,
+   * as connecting again does in FileZilla: the latest request is the one the
+   * user means (often the same site with the password corrected, or its key
+   * now trusted), and it should not wait behind an attempt that may hang
+   * until its timeout. The first is canceled (its caller gets CANCELED), and
+   * it has closed what it opened before the second opens anything, so the
+   * server never holds both and nothing is left open.
+   */
   async connect(request: ConnectRequest): Promise<ConnectedSite> {
     const parsed = parseFerryUrl(request.url);
-    const { password: urlPassword, ...target } = parsed;
     const key = siteKeyOf(parsed);
+    const previous = this.attempts.get(key);
+    previous?.controller.abort();
+    const controller = new AbortController();
+    const connected = this.connectAfter(previous?.settled, key, parsed, request, controller.signal);
+    const attempt: ConnectAttempt = { controller, settled: connected.catch(() => undefined) };
+    this.attempts.set(key, attempt);
+    try {
+      return await connected;
+    } finally {
+      if (this.attempts.get(key) === attempt) this.attempts.delete(key);
+    }
+  }
+
+  /** Waits for the attempt this one replaces to settle, then connects unless `signal` fires first. */
+  private async connectAfter(
+    previous: Promise<unknown> | undefined,
+    key: string,
+    parsed: FerryUrl,
+    request: ConnectRequest,
+    signal: AbortSignal,
+  ): Promise<ConnectedSite> {
+    await previous;
+    throwIfAborted(signal);
+    const { password: urlPassword, ...target } = parsed;
     const password = request.password ?? urlPassword;
     const usesTls = target.protocol === 'ftp' && target.tls !== 'none';
     const ask = this.deps.ask;
@@ -95,18 +147,32 @@ export class SiteRegistry implements SiteDirectory {
       },
       ...(password === undefined ? {} : { password }),
     };
-    await this.disconnect(key);
-    const browser = await openRemote(target, options);
-    if (usesTls && request.rememberTrust === true && request.trustFingerprint !== undefined) {
-      await this.pins.pin(target.host, target.port, request.trustFingerprint);
-      this.deps.log(key, 'info', `The certificate ${request.trustFingerprint} is trusted for this server from now on`);
+    throwIfAborted(signal);
+    await this.closeSite(key);
+    throwIfAborted(signal);
+    const browser = await openRemote(target, { ...options, signal });
+    try {
+      // An engine may finish opening just as the signal fires.
+      throwIfAborted(signal);
+      if (usesTls && request.rememberTrust === true && request.trustFingerprint !== undefined) {
+        await this.pins.pin(target.host, target.port, request.trustFingerprint);
+        this.deps.log(
+          key,
+          'info',
+          `The certificate ${request.trustFingerprint} is trusted for this server from now on`,
+        );
+      }
+      throwIfAborted(signal);
+    } catch (error) {
+      await browser.close().catch(() => undefined);
+      throw error;
     }
     const pool = new SessionPool({
-      open: (signal) => openRemote(target, { ...options, signal }),
+      open: (poolSignal) => openRemote(target, { ...options, signal: poolSignal }),
       limit: request.limit ?? 4,
       log: options.log,
     });
-    this.sites.set(key, { target, options, pool, browser });
+    this.sites.set(key, { target, options, pool, browser, opening: null, closed: new AbortController() });
     this.deps.log(key, 'info', `Connected; ${browser.initialFolder} is the starting folder`);
     this.deps.onConnected?.(key);
     return {
@@ -142,16 +208,19 @@ export class SiteRegistry implements SiteDirectory {
     });
   }
 
+  /** Disconnects a site, canceling a connect to it that is still under way. */
   async disconnect(key: string): Promise<void> {
-    const site = this.sites.get(key);
-    if (!site) return;
-    this.sites.delete(key);
-    await Promise.all([site.browser?.close(), site.pool.close()]);
-    this.deps.log(key, 'info', 'Disconnected');
+    const attempt = this.attempts.get(key);
+    if (attempt) {
+      attempt.controller.abort();
+      await attempt.settled;
+    }
+    await this.closeSite(key);
   }
 
   async closeAll(): Promise<void> {
-    await Promise.all([...this.sites.keys()].map((key) => this.disconnect(key)));
+    const keys = new Set([...this.sites.keys(), ...this.attempts.keys()]);
+    await Promise.all([...keys].map((key) => this.disconnect(key)));
   }
 
   connected(): string[] {
@@ -172,13 +241,65 @@ export class SiteRegistry implements SiteDirectory {
 
   private get(key: string): Site {
     const site = this.sites.get(key);
-    if (!site) throw new FerryError('CONNECTION_LOST', `Not connected to ${key}`, { retryable: false });
+    if (!site) throw notConnected(key);
     return site;
   }
 
-  private async browser(site: Site): Promise<RemoteFileSystem> {
-    site.browser ??= await openRemote(site.target, site.options);
-    return site.browser;
+  /**
+   * Forgets a site and closes its sessions, a (re)open of its browsing
+   * session included: that is aborted and waited for, so once this returns
+   * nothing of the site is left open.
+   */
+  private async closeSite(key: string): Promise<void> {
+    const site = this.sites.get(key);
+    if (!site) return;
+    this.sites.delete(key);
+    site.closed.abort();
+    await Promise.all([site.browser?.close(), site.opening?.catch(() => undefined), site.pool.close()]);
+    this.deps.log(key, 'info', 'Disconnected');
+  }
+
+  /** The site's browsing session: the open one, or the one being (re)opened. */
+  private browser(key: string, site: Site): Promise<RemoteFileSystem> {
+    if (site.browser) return Promise.resolve(site.browser);
+    site.opening ??= this.openBrowser(key, site, null);
+    return site.opening;
+  }
+
+  /**
+   * Replaces the browsing session that failed with a fresh one. Only the
+   * session that failed is closed: when another call has replaced it
+   * already (or is replacing it), that call's session is the one to use.
+   */
+  private reconnect(key: string, site: Site, failed: RemoteFileSystem | null): Promise<RemoteFileSystem> {
+    if (this.sites.get(key) !== site) return Promise.reject(notConnected(key));
+    if (failed !== null && site.browser === failed) {
+      site.browser = null;
+      site.opening = this.openBrowser(key, site, failed);
+    }
+    return this.browser(key, site);
+  }
+
+  /**
+   * Opens a browsing session for `site`, after closing the one it replaces
+   * (first, so a server that limits connections sees no more than before).
+   * A site disconnected meanwhile gets no session: the fresh one is closed.
+   */
+  private async openBrowser(key: string, site: Site, replacing: RemoteFileSystem | null): Promise<RemoteFileSystem> {
+    try {
+      // A lost session may fail to close cleanly; it is gone either way.
+      await replacing?.close().catch(() => undefined);
+      throwIfAborted(site.closed.signal);
+      const session = await openRemote(site.target, { ...site.options, signal: site.closed.signal });
+      if (this.sites.get(key) !== site) {
+        await session.close().catch(() => undefined);
+        throw notConnected(key);
+      }
+      site.browser = session;
+      return session;
+    } finally {
+      site.opening = null;
+    }
   }
 
   /**
@@ -188,13 +309,17 @@ export class SiteRegistry implements SiteDirectory {
    */
   private async browse<T>(key: string, action: (session: RemoteFileSystem) => Promise<T>): Promise<T> {
     const site = this.get(key);
+    let session: RemoteFileSystem | null = null;
     try {
-      return await action(await this.browser(site));
+      session = await this.browser(key, site);
+      return await action(session);
     } catch (error) {
       if (!(error instanceof FerryError && error.code === 'CONNECTION_LOST')) throw error;
-      await site.browser?.close();
-      site.browser = null;
-      return action(await this.browser(site));
+      return action(await this.reconnect(key, site, session));
     }
   }
+}
+
+function notConnected(key: string): FerryError {
+  return new FerryError('CONNECTION_LOST', `Not connected to ${key}`, { retryable: false });
 }
