@@ -1,7 +1,8 @@
 // An in-process SSH server speaking SFTP v3 itself over the raw subsystem
 // channel, for misbehaviour no real server shows: oversized READ replies,
 // replies with unknown request ids, replies out of order, failures under
-// concurrency, hostile names in listings, and a check-file extension.
+// concurrency, hostile names in listings, requests never answered, and a
+// check-file extension.
 // Loopback only; each test starts its own on a free port.
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -58,6 +59,12 @@ export interface Misbehaviour {
   ignoreReads?: boolean;
   /** Never answer OPEN requests (a server stuck on a hung mount). */
   ignoreOpens?: boolean;
+  /** Never answer fsync@openssh.com (a flush stuck on a hung disk); announce the extension for the client to use it. */
+  ignoreFsyncs?: boolean;
+  /** Never answer FSTAT requests. */
+  ignoreFstats?: boolean;
+  /** Never answer FSETSTAT requests (a time or a size set on an open file). */
+  ignoreFsetstats?: boolean;
 }
 
 export interface ScriptedSftpOptions {
@@ -313,6 +320,7 @@ export async function startScriptedSftpServer(options: ScriptedSftpOptions = {})
           return;
         }
         case FXP.FSTAT: {
+          if (misbehaviour.ignoreFstats) return;
           const open = handleOf(reader);
           const file = open ? files.get(open.path) : undefined;
           send(
@@ -355,6 +363,7 @@ export async function startScriptedSftpServer(options: ScriptedSftpOptions = {})
           return;
         }
         case FXP.FSETSTAT: {
+          if (misbehaviour.ignoreFsetstats) return;
           const open = handleOf(reader);
           const flags = reader.u32();
           const file = open ? files.get(open.path) : undefined;
@@ -373,6 +382,10 @@ export async function startScriptedSftpServer(options: ScriptedSftpOptions = {})
         }
         case FXP.EXTENDED: {
           const name = reader.string();
+          if (name === 'fsync@openssh.com' && options.extensions?.['fsync@openssh.com'] !== undefined) {
+            if (!misbehaviour.ignoreFsyncs) send(status(id, STATUS.OK));
+            return;
+          }
           if (name === 'check-file-name' && options.extensions?.['check-file'] !== undefined) {
             const path = reader.string();
             const algorithms = reader.string().split(',');

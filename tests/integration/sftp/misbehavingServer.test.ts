@@ -225,4 +225,104 @@ describe('SFTP against a misbehaving server', () => {
     // The main channel is untouched by the side channel.
     expect(sha256(await download(remote, '/f.bin'))).toBe(sha256(content));
   });
+
+  /**
+   * How `transfer` (started now) ended within `ms`: its error, 'done', or
+   * 'still pending', and after how long; a transfer that hangs fails the
+   * test at once rather than at the test timeout.
+   */
+  async function settleWithin(transfer: Promise<unknown>, ms: number): Promise<{ result: unknown; elapsed: number }> {
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const result = await Promise.race([
+      transfer.then(
+        () => 'done',
+        (error: unknown) => error,
+      ),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve('still pending'), ms);
+      }),
+    ]);
+    clearTimeout(timer);
+    return { result, elapsed: Date.now() - started };
+  }
+
+  const small = Buffer.alloc(1000, 7);
+  const transfers = {
+    download: (remote: SftpFileSystem, signal?: AbortSignal) =>
+      remote.download('/f.bin', collector().stream, signal ? { signal } : {}),
+    upload: (remote: SftpFileSystem, signal?: AbortSignal) =>
+      remote.upload(Readable.from([small]), '/up.bin', signal ? { signal } : {}),
+  };
+
+  it.each(['download', 'upload'] as const)(
+    'gives up with a retryable TIMEOUT when the server never answers an OPEN (%s), and drops the session',
+    async (direction) => {
+      const { server, remote } = await connect({}, { requestTimeout: 1000 });
+      server.files.set('/f.bin', small);
+      server.setMisbehaviour({ ignoreOpens: true });
+      const { result, elapsed } = await settleWithin(transfers[direction](remote), 5000);
+      expect(result).toMatchObject({ code: 'TIMEOUT', retryable: true });
+      expect(elapsed).toBeGreaterThanOrEqual(900);
+      await expect(remote.list('/')).rejects.toMatchObject({ code: 'CONNECTION_LOST', retryable: true });
+    },
+  );
+
+  it.each(['download', 'upload'] as const)(
+    'stops at once with CANCELED when canceled while the server has not answered an OPEN (%s)',
+    async (direction) => {
+      const { server, remote } = await connect({}, { requestTimeout: 1000 });
+      server.files.set('/f.bin', small);
+      server.setMisbehaviour({ ignoreOpens: true });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 300);
+      const { result, elapsed } = await settleWithin(transfers[direction](remote, controller.signal), 5000);
+      expect(result).toMatchObject({ code: 'CANCELED' });
+      // Well before the request timeout would have ended it.
+      expect(elapsed).toBeLessThan(900);
+      // A cancel is not a stall: the session stays.
+      server.setMisbehaviour({});
+      expect((await remote.list('/')).map((entry) => entry.name)).toContain('f.bin');
+    },
+  );
+
+  it.each([
+    ['fsync@openssh.com', { ignoreFsyncs: true }],
+    ['FSTAT', { ignoreFstats: true }],
+  ] as const)(
+    'gives up with a retryable TIMEOUT when the server never answers the %s that finishes an upload',
+    async (_request, misbehaviour) => {
+      const { server, remote } = await connect({ extensions: { 'fsync@openssh.com': '1' } }, { requestTimeout: 1000 });
+      server.setMisbehaviour(misbehaviour);
+      const { result } = await settleWithin(transfers.upload(remote), 5000);
+      expect(result).toMatchObject({ code: 'TIMEOUT', retryable: true });
+      await expect(remote.list('/')).rejects.toMatchObject({ code: 'CONNECTION_LOST', retryable: true });
+    },
+  );
+
+  it.each([
+    ['the size of a resumed upload', { offset: 500 }],
+    ['the time of a finished upload', { modified: new Date('2024-05-01T12:00:00Z') }],
+  ] as const)(
+    'gives up with a retryable TIMEOUT when the server never answers the FSETSTAT that sets %s',
+    async (_what, options) => {
+      const { server, remote } = await connect({}, { requestTimeout: 1000 });
+      server.files.set('/up.bin', small);
+      server.setMisbehaviour({ ignoreFsetstats: true });
+      const { result } = await settleWithin(remote.upload(Readable.from([small]), '/up.bin', options), 5000);
+      expect(result).toMatchObject({ code: 'TIMEOUT', retryable: true });
+    },
+  );
+
+  it('stops at once with CANCELED when canceled while the server has not answered fsync@openssh.com', async () => {
+    const { server, remote } = await connect({ extensions: { 'fsync@openssh.com': '1' } }, { requestTimeout: 1000 });
+    server.setMisbehaviour({ ignoreFsyncs: true });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const { result, elapsed } = await settleWithin(transfers.upload(remote, controller.signal), 5000);
+    expect(result).toMatchObject({ code: 'CANCELED' });
+    expect(elapsed).toBeLessThan(900);
+    server.setMisbehaviour({});
+    expect((await remote.list('/')).map((entry) => entry.name)).toContain('up.bin');
+  });
 });

@@ -5,7 +5,7 @@ import { OPEN_MODE } from './ssh2Runtime.js';
 import { FerryError } from '../../../../shared/errors.js';
 import { canceledError } from '../../remote/streams.js';
 import { fromSftpError, sftpStatusOf } from './sftpErrors.js';
-import { closeHandle, fstatHandle, openHandle, stalledError } from './sftpHandles.js';
+import { closeHandle, fstatHandle, openWithin, stalledError, type ReplyBounds } from './sftpHandles.js';
 import { CONCURRENCY_SUSPECT_STATUSES, type PipelineHooks, type PipelineSettings } from './transferSettings.js';
 
 /** A byte range of the file to ask for. */
@@ -48,18 +48,22 @@ export async function pipelinedDownload(
   settings: PipelineSettings,
   hooks: PipelineHooks,
 ): Promise<number> {
+  const { requestSize, requestTimeoutMs } = settings;
+  // An OPEN waits no longer than a READ would, and a cancel does not wait for it.
+  const bounds: ReplyBounds = { ...hooks, timeoutMs: requestTimeoutMs };
   let handle: Buffer;
   try {
-    handle = await openHandle(sftp, path, OPEN_MODE.READ);
+    handle = await openWithin(sftp, path, OPEN_MODE.READ, undefined, bounds);
   } catch (error) {
     throw fromSftpError(error, 'open', path, hooks.isSessionLost());
   }
+  /** False once `handle` is closed for good (a reopen that failed): a second CLOSE could hit a handle the server reused. */
+  let handleOpen = true;
   // The size from FSTAT only bounds how far ahead we ask; EOF itself comes
   // from the server. FSTAT goes out with the first READ, not a round trip
   // before it, and until it answers that READ is the only one.
   let sizeHint = Infinity;
   let sizeKnown = false;
-  const { requestSize, requestTimeoutMs } = settings;
   let limit = Math.max(1, settings.requestsInFlight);
 
   let nextOffset = startOffset;
@@ -131,7 +135,7 @@ export async function pipelinedDownload(
       // from it, and a small file would spend a round trip on it. Our
       // writes land first, so a caller that destroys the destination on
       // failure never has a write of ours still in flight.
-      closeHandle(sftp, handle, requestTimeoutMs, hooks.isSessionLost).catch(() => undefined);
+      if (handleOpen) closeHandle(sftp, handle, requestTimeoutMs, hooks.isSessionLost).catch(() => undefined);
       new Promise<void>((resolveWrites) => {
         // A destination that failed answers no more write callbacks.
         if (pendingWrites === 0 || destination.destroyed || destination.errored) resolveWrites();
@@ -259,7 +263,7 @@ export async function pipelinedDownload(
       reopen = 'running';
       closeHandle(sftp, handle, requestTimeoutMs, hooks.isSessionLost)
         .catch(() => undefined)
-        .then(() => openHandle(sftp, path, OPEN_MODE.READ))
+        .then(() => openWithin(sftp, path, OPEN_MODE.READ, undefined, bounds))
         .then(
           (fresh) => {
             handle = fresh;
@@ -268,6 +272,7 @@ export async function pipelinedDownload(
           },
           (error: unknown) => {
             reopen = 'no';
+            handleOpen = false;
             failure ??= fromSftpError(error, 'reopen', path, hooks.isSessionLost());
             pump();
           },

@@ -7,7 +7,15 @@ import { canceledError } from '../../remote/streams.js';
 import { takeBytes } from '../../remote/takeBytes.js';
 import { fromSftpError, sftpStatusOf } from './sftpErrors.js';
 import type { UploadFacts } from '../../remote/remoteFileSystem.js';
-import { closeHandle, fstatHandle, openHandle, stalledError, statusRequest } from './sftpHandles.js';
+import {
+  awaitReply,
+  closeHandle,
+  fstatHandle,
+  openWithin,
+  stalledError,
+  statusRequest,
+  type ReplyBounds,
+} from './sftpHandles.js';
 import { windowHasRoom, writeRange } from './ssh2WriteRequests.js';
 import { CONCURRENCY_SUSPECT_STATUSES, type PipelineHooks, type PipelineSettings } from './transferSettings.js';
 
@@ -46,15 +54,25 @@ export async function pipelinedUpload(
 ): Promise<{ bytes: number; facts: UploadFacts }> {
   const { requestSize, requestTimeoutMs } = settings;
   const flags = OPEN_MODE.WRITE | OPEN_MODE.CREAT | (startOffset === 0 ? OPEN_MODE.TRUNC : 0);
+  // The requests outside the WRITEs (OPEN, FSETSTAT, FSYNC, FSTAT) wait no
+  // longer than a WRITE would, and a cancel does not wait for them.
+  const bounds: ReplyBounds = { ...hooks, timeoutMs: requestTimeoutMs };
   let handle: Buffer;
   try {
-    handle = await openHandle(sftp, path, flags, 0o644);
-    if (startOffset > 0) {
-      const opened = handle;
-      await statusRequest((done) => sftp.fsetstat(opened, { size: startOffset }, done));
-    }
+    handle = await openWithin(sftp, path, flags, 0o644, bounds);
   } catch (error) {
     throw fromSftpError(error, 'open for writing', path, hooks.isSessionLost());
+  }
+  if (startOffset > 0) {
+    const opened = handle;
+    try {
+      await awaitReply(() => statusRequest((done) => sftp.fsetstat(opened, { size: startOffset }, done)), path, bounds);
+    } catch (error) {
+      // Nothing was written, so the CLOSE's reply has nothing to tell: not
+      // waited for, and a cancel stays prompt.
+      closeHandle(sftp, opened, requestTimeoutMs, hooks.isSessionLost).catch(() => undefined);
+      throw fromSftpError(error, 'open for writing', path, hooks.isSessionLost());
+    }
   }
 
   let limit = Math.max(1, settings.requestsInFlight);
@@ -81,6 +99,12 @@ export async function pipelinedUpload(
     }
   };
   const stopped = (): boolean => failure !== null || (hooks.signal?.aborted ?? false);
+  /**
+   * The closing burst may go out right behind the last WRITEs; until they
+   * are answered the server cannot answer it, so its clock runs from the
+   * last reply, as the watchdog's does.
+   */
+  const closingBounds: ReplyBounds = { ...bounds, lastReply: () => lastActivity };
 
   const onAbort = (): void => notify();
   hooks.signal?.addEventListener('abort', onAbort, { once: true });
@@ -151,7 +175,9 @@ export async function pipelinedUpload(
    * before them. Rejects with the first failure of the flush or the close
    * (the CLOSE reply is where some servers report a write that failed
    * late); a refused time or size is only left out of the facts, and the
-   * caller asks again its own way.
+   * caller asks again its own way. A cancel, or no reply within the request
+   * timeout, rejects too (CANCELED, or the stalled TIMEOUT with the session
+   * dropped); only the CLOSE keeps its own quiet bound (closeHandle).
    */
   const flushAndClose = (opened: Buffer): Promise<UploadFacts> => {
     let timed: Promise<boolean> = Promise.resolve(false);
@@ -162,21 +188,33 @@ export async function pipelinedUpload(
       const modified = finishing.modified;
       if (modified !== undefined) {
         const seconds = Math.floor(modified.getTime() / 1000);
-        timed = statusRequest((done) => sftp.fsetstat(opened, { atime: seconds, mtime: seconds }, done)).then(
-          () => true,
-          () => false,
+        timed = awaitReply(
+          () =>
+            statusRequest((done) => sftp.fsetstat(opened, { atime: seconds, mtime: seconds }, done)).then(
+              () => true,
+              () => false,
+            ),
+          path,
+          closingBounds,
         );
       }
       if (finishing.fsync) {
-        flushed = statusRequest((done) => sftp.ext_openssh_fsync(opened, (error) => done(error))).catch(
-          (error: unknown) => {
-            throw fromSftpError(error, 'flush to disk', path, hooks.isSessionLost());
-          },
-        );
+        flushed = awaitReply(
+          () => statusRequest((done) => sftp.ext_openssh_fsync(opened, (error) => done(error))),
+          path,
+          closingBounds,
+        ).catch((error: unknown) => {
+          throw fromSftpError(error, 'flush to disk', path, hooks.isSessionLost());
+        });
       }
-      size = fstatHandle(sftp, opened).then(
-        (stats) => stats.size,
-        () => undefined,
+      size = awaitReply(
+        () =>
+          fstatHandle(sftp, opened).then(
+            (stats) => stats.size,
+            () => undefined,
+          ),
+        path,
+        closingBounds,
       );
       closed = closeHandle(sftp, opened, requestTimeoutMs, hooks.isSessionLost).catch((error: unknown) => {
         throw fromSftpError(error, 'finish writing', path, hooks.isSessionLost());
@@ -189,10 +227,16 @@ export async function pipelinedUpload(
   };
   /** The handle whose FSYNC and CLOSE already went out, if any, and their outcome. */
   let closing = null as { handle: Buffer; done: Promise<UploadFacts> } | null;
-  /** Closes a handle we give up on, unless its CLOSE is already on the way (a second one could hit a reused handle). */
+  /** The handle `release` last closed. */
+  let released = null as Buffer | null;
+  /** Closes a handle we give up on, unless its CLOSE is already on the way or done (a second one could hit a reused handle). */
   const release = async (opened: Buffer): Promise<void> => {
-    if (closing?.handle === opened) await closing.done.catch(() => undefined);
-    else await closeHandle(sftp, opened, requestTimeoutMs, hooks.isSessionLost).catch(() => undefined);
+    if (closing?.handle === opened) {
+      await closing.done.catch(() => undefined);
+    } else if (released !== opened) {
+      released = opened;
+      await closeHandle(sftp, opened, requestTimeoutMs, hooks.isSessionLost).catch(() => undefined);
+    }
   };
 
   /** After a bad-handle failure: drain, open afresh, re-send the failed pieces one at a time. */
@@ -202,7 +246,7 @@ export async function pipelinedUpload(
     if (stopped()) return;
     await release(handle);
     try {
-      handle = await openHandle(sftp, path, OPEN_MODE.WRITE);
+      handle = await openWithin(sftp, path, OPEN_MODE.WRITE, undefined, bounds);
     } catch (error) {
       failure ??= fromSftpError(error, 'reopen', path, hooks.isSessionLost());
       return;
@@ -293,7 +337,9 @@ export async function pipelinedUpload(
     }
     if (hooks.signal?.aborted) failure ??= canceledError();
     if (failure) throw failure;
-    const facts = closing?.handle === handle ? await closing.done : await flushAndClose(handle);
+    // Kept in `closing` so that a failure of it does not send a second CLOSE (see release).
+    if (closing?.handle !== handle) closing = { handle, done: flushAndClose(handle) };
+    const facts = await closing.done;
     return { bytes: offset - startOffset, facts };
   } catch (error) {
     await release(handle);
