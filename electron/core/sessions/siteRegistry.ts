@@ -6,6 +6,7 @@ import type { LogKind } from '../log/messageLog.js';
 import type { ConnectOptions, SftpPromptRequest } from '../remote/connectOptions.js';
 import { deleteTree } from '../remote/deleteTree.js';
 import { openRemote } from '../remote/openRemote.js';
+import { renameWithoutReplacing } from '../remote/renameEntry.js';
 import type { Capabilities, RemoteFileSystem } from '../remote/remoteFileSystem.js';
 import { throwIfAborted } from '../remote/streams.js';
 import type { SiteDirectory } from '../transfers/transferQueue.js';
@@ -111,6 +112,13 @@ export class SiteRegistry implements SiteDirectory {
     this.attempts.set(key, attempt);
     try {
       return await connected;
+    } catch (error) {
+      // The log tells the whole story of a connection, its failure included;
+      // an attempt replaced by a newer one is no failure.
+      if (!(error instanceof FerryError && error.code === 'CANCELED')) {
+        this.deps.log(key, 'error', `Cannot connect: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      throw error;
     } finally {
       if (this.attempts.get(key) === attempt) this.attempts.delete(key);
     }
@@ -193,7 +201,7 @@ export class SiteRegistry implements SiteDirectory {
   }
 
   rename(key: string, folder: string, from: string, to: string): Promise<void> {
-    return this.browse(key, (session) => session.rename(joinRemote(folder, from), joinRemote(folder, to)));
+    return this.browse(key, (session) => renameWithoutReplacing(session, folder, from, to));
   }
 
   /** Deletes entries of a folder; folders go with everything in them. */

@@ -61,12 +61,35 @@ describe.each(['ftp', 'sftp'] as const)('remote folder operations over %s', (pro
     await sites.rename(site.site, remote, 'loose.txt', 'kept.txt');
     expect((await sites.list(site.site, remote)).map((e) => e.name).sort()).toEqual(['kept.txt', 'tree']);
 
+    // The server would replace what is there; Ferry refuses instead, for a file and a folder alike.
+    for (const taken of ['tree', 'kept.txt']) {
+      const source = taken === 'tree' ? 'kept.txt' : 'tree';
+      const refused = await sites.rename(site.site, remote, source, taken).catch((e: unknown) => e);
+      expect((refused as FerryError).code).toBe('ALREADY_EXISTS');
+    }
+    expect(await readFile(join(remote, 'kept.txt'), 'utf8')).toBe('loose.txt');
+    expect(await readFile(join(remote, 'tree', 'a.txt'), 'utf8')).toBe('tree/a.txt');
+
     await sites.delete(site.site, remote, ['tree']);
     expect(await readdir(remote)).toEqual(['kept.txt']);
     expect(await readFile(join(remote, 'kept.txt'), 'utf8')).toBe('loose.txt');
 
     const missing = await sites.delete(site.site, remote, ['nothing-here']).catch((e: unknown) => e);
     expect((missing as FerryError).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('a connection that fails', () => {
+  it('says why in the message log as well as to the caller', async () => {
+    const lines: { kind: string; text: string }[] = [];
+    const logged = new SiteRegistry({ dataFolder, log: (_site, kind, text) => lines.push({ kind, text }) });
+    try {
+      const error = await logged.connect({ url: urls.ftp, password: 'not-the-password' }).catch((e: unknown) => e);
+      expect((error as FerryError).code).toBe('AUTH_FAILED');
+      expect(lines.at(-1)).toEqual({ kind: 'error', text: `Cannot connect: ${(error as FerryError).message}` });
+    } finally {
+      await logged.closeAll();
+    }
   });
 });
 
