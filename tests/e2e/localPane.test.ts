@@ -113,10 +113,10 @@ describe('browser mode', () => {
 
     await localPane().getByRole('button', { name: 'Up', exact: true }).click();
     await expect.poll(() => pathBox.inputValue()).toBe(folder);
-    // Coming back up focuses the folder we came from.
+    // Coming back up selects the folder we came from.
     await expect
       .poll(() => localGrid().getByRole('row', { name: 'delta-folder' }).getAttribute('aria-selected'))
-      .toBe('false');
+      .toBe('true');
 
     // Keyboard: focus the grid, move down to the link, open it, go back with Backspace.
     await localGrid().focus();

@@ -89,18 +89,21 @@ export function createPaneStore(source: PaneSource) {
           const sameFolder = previous?.path === listing.path;
           const names = new Set(listing.entries.map((e) => e.name));
           const keep = (name: string | null): string | null => (name !== null && names.has(name) ? name : null);
+          // Coming back up from a child folder selects that child, as file
+          // managers do, so Enter, F2 or Delete act on it straight away.
+          const child =
+            !sameFolder && previous && listing.path === previous.parent
+              ? keep(previous.path.slice(previous.path.lastIndexOf(listing.separator) + 1))
+              : null;
           set({
             listing,
             loading: false,
             error: null,
-            // Coming back up from a child folder focuses that child, as file managers do.
-            focused: sameFolder
-              ? keep(get().focused)
-              : previous && listing.path === previous.parent
-                ? keep(previous.path.slice(previous.path.lastIndexOf(listing.separator) + 1))
-                : null,
-            selected: sameFolder ? new Set([...get().selected].filter((n) => names.has(n))) : new Set(),
-            anchor: sameFolder ? keep(get().anchor) : null,
+            focused: sameFolder ? keep(get().focused) : child,
+            selected: sameFolder
+              ? new Set([...get().selected].filter((n) => names.has(n)))
+              : new Set(child === null ? [] : [child]),
+            anchor: sameFolder ? keep(get().anchor) : child,
           });
         } catch (error) {
           if (ticket === latestLoad) set({ loading: false, error: errorMessage(error) });
