@@ -232,12 +232,21 @@ describe('connecting and transferring', () => {
       await expect.poll(() => transfer.textContent()).toContain('Paused');
       await transfer.getByRole('button', { name: 'Resume' }).click();
       await expect.poll(() => transfer.textContent()).toMatch(/Waiting|Transferring/);
+
+      // Resumed while its server is not connected, the row says what it waits for.
+      await transfer.getByRole('button', { name: 'Pause' }).click();
+      await expect.poll(() => transfer.textContent()).toContain('Paused');
+      await page.getByRole('button', { name: 'Disconnect' }).click();
+      await transfer.getByRole('button', { name: 'Resume' }).click();
+      await expect.poll(() => transfer.textContent()).toContain(`127.0.0.1:${stalling.port} to be connected`);
+
       await transfer.getByRole('button', { name: 'Cancel' }).click();
       await expect.poll(() => transfer.count()).toBe(0);
       // Nothing appears under the final name; a partial may wait to be resumed.
       expect(await readdir(local)).not.toContain('file.txt');
     } finally {
-      await page.getByRole('button', { name: 'Disconnect' }).click();
+      const disconnect = page.getByRole('button', { name: 'Disconnect' });
+      if (await disconnect.isEnabled()) await disconnect.click();
       await stalling.close();
     }
 

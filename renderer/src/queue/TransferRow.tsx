@@ -2,6 +2,7 @@ import { formatSize } from '../../../shared/format';
 import { displayName } from '../../../shared/names';
 import { remoteBaseName } from '../../../shared/remotePath';
 import type { TransferJob } from '../../../shared/transfers';
+import { useSession } from '../stores/session';
 import { useTransfers, type JobAction } from '../stores/transfers';
 
 /** Fixed row height, so the list virtualizes exactly. */
@@ -36,7 +37,12 @@ function failureText(error: TransferJob['error']): string {
   return `${reason} (${error?.code ?? 'ERROR'})`;
 }
 
-function statusText(job: TransferJob): string {
+/**
+ * What a row says about its job. A queued job of a server the window is not
+ * connected to waits for that connection, and says so (the queue carries
+ * on with it once the server is connected again).
+ */
+function statusText(job: TransferJob, connectedSite: string | undefined): string {
   if (job.state === 'failed' || (job.state === 'queued' && job.error !== undefined)) {
     const prefix = job.state === 'queued' ? `Retrying (attempt ${job.attempts + 1}) after: ` : '';
     return `${prefix}${failureText(job.error)}`;
@@ -47,12 +53,14 @@ function statusText(job: TransferJob): string {
     return job.verified === 'size' ? 'Done, size checked' : `Done, verified (${job.verified})`;
   }
   if (job.kind === 'folder' && job.state === 'running') return 'Listing folder';
+  if (job.state === 'queued' && job.site !== connectedSite) return `Waiting for ${job.site} to be connected`;
   return STATE_TEXT[job.state];
 }
 
 /** One transfer: its name, direction, size, a progressbar, its status and what can be done with it. */
 export function TransferRow({ job, rowIndex, top }: { job: TransferJob; rowIndex: number; top: number }) {
   const act = useTransfers((state) => state.act);
+  const connectedSite = useSession((state) => state.site?.site);
   const name = remoteBaseName(job.remotePath) || job.remotePath;
   const percent =
     job.size !== null && job.size > 0
@@ -78,7 +86,7 @@ export function TransferRow({ job, rowIndex, top }: { job: TransferJob; rowIndex
         transform: `translateY(${top}px)`,
       }}
     >
-      <span role="cell" className="queue-name" title={`${from} → ${to}`}>
+      <span role="cell" className="queue-name" title={`${job.site}: ${from} → ${to}`}>
         {job.kind === 'folder' ? '📁 ' : ''}
         {displayName(name)}
       </span>
@@ -97,9 +105,9 @@ export function TransferRow({ job, rowIndex, top }: { job: TransferJob; rowIndex
       <span
         role="cell"
         className="queue-status"
-        title={job.error === undefined ? statusText(job) : `${job.error.message} (${job.error.code})`}
+        title={job.error === undefined ? statusText(job, connectedSite) : `${job.error.message} (${job.error.code})`}
       >
-        {statusText(job)}
+        {statusText(job, connectedSite)}
       </span>
       <span role="cell" className="queue-actions">
         {ACTIONS.filter(({ shownWhen }) => shownWhen.includes(job.state)).map(({ action, label }) => (
