@@ -258,7 +258,8 @@ export function FileGrid(props: FileGridProps) {
                   <div
                     role="gridcell"
                     className="col-name"
-                    title={entry.linkTarget ? `→ ${entry.linkTarget}` : undefined}
+                    // The whole name, which a narrow column cuts off (and a link's target).
+                    title={`${displayName(entry.name)}${entry.linkTarget ? ` → ${displayName(entry.linkTarget)}` : ''}`}
                   >
                     <span aria-hidden="true" className={`icon icon-${isFolderLike(entry) ? 'folder' : entry.type}`} />
                     {displayName(entry.name)}

@@ -87,7 +87,7 @@ export function TransferRow({ job, rowIndex, top }: { job: TransferJob; rowIndex
       }}
     >
       <span role="cell" className="queue-name" title={`${job.site}: ${from} → ${to}`}>
-        {job.kind === 'folder' ? '📁 ' : ''}
+        <span aria-hidden="true" className={`icon icon-${job.kind === 'folder' ? 'folder' : 'file'}`} />
         {displayName(name)}
       </span>
       <span role="cell" title={job.direction === 'download' ? 'Download' : 'Upload'}>
