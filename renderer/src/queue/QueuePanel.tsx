@@ -77,7 +77,7 @@ export function QueuePanel() {
             </button>
           ))}
         </div>
-        <span className="queue-summary" aria-live="polite">
+        <span className="queue-summary" aria-live="polite" title={summary}>
           {summary}
         </span>
         <button
