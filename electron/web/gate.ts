@@ -3,9 +3,13 @@ import { isIP } from 'node:net';
 
 /**
  * The checks browser mode applies to every HTTP request and WebSocket: the
- * peer is on this machine, the Host and Origin name our own loopback
- * address and port (which defeats DNS rebinding and cross-site pages), and
- * the caller holds the token printed at start-up.
+ * peer is on this machine, and the Host and Origin name our own loopback
+ * address and port (which defeats DNS rebinding and cross-site pages). The
+ * WebSocket, which carries every operation, must also hold the token
+ * printed at start-up; the page and its scripts are the public build and
+ * need none. (A cookie would have done for both, but browsers send a
+ * cookie to every port of 127.0.0.1, so any other local web server the
+ * user opened would have received the token.)
  */
 
 /** True for 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
@@ -38,26 +42,14 @@ export function tokenMatches(given: string | null | undefined, expected: string)
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The value of one cookie in a Cookie header, or null. */
-export function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return null;
-}
-
 export interface GateRequest {
   remoteAddress: string | undefined;
   host: string | undefined;
   origin: string | undefined;
   /** The token from the URL's `?token=`, if any. */
   queryToken: string | null;
-  /** The token from the session cookie, if any. */
-  cookieToken: string | null;
-  /** WebSockets must carry an Origin; plain navigations may not. */
-  requireOrigin: boolean;
+  /** The WebSocket must carry our Origin and the token; the page and its files need neither. */
+  isSocket: boolean;
 }
 
 export type GateVerdict = { allowed: true } | { allowed: false; status: 401 | 403; reason: string };
@@ -67,10 +59,10 @@ export function checkRequest(request: GateRequest, port: number, token: string):
     return { allowed: false, status: 403, reason: 'only connections from this machine are accepted' };
   }
   if (!isAllowedHost(request.host, port)) return { allowed: false, status: 403, reason: 'unexpected Host header' };
-  if (request.origin !== undefined || request.requireOrigin) {
+  if (request.origin !== undefined || request.isSocket) {
     if (!isAllowedOrigin(request.origin, port)) return { allowed: false, status: 403, reason: 'unexpected Origin' };
   }
-  if (!tokenMatches(request.queryToken, token) && !tokenMatches(request.cookieToken, token)) {
+  if (request.isSocket && !tokenMatches(request.queryToken, token)) {
     return { allowed: false, status: 401, reason: 'missing or wrong token' };
   }
   return { allowed: true };

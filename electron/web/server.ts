@@ -5,10 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve as resolvePath, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FerryServices } from '../ipc/services.js';
-import { checkRequest, readCookie, type GateVerdict } from './gate.js';
+import { checkRequest, type GateVerdict } from './gate.js';
 import { clientMessageSchema, MAX_CLIENT_MESSAGE_BYTES, type ServerMessage } from './protocol.js';
-
-const COOKIE = 'ferry_token';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,7 +24,7 @@ const SECURITY_HEADERS = {
     "default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
-  // The token is in the page URL: never leak it in a Referer.
+  // The token is in the first page URL: never leak it in a Referer.
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
 };
@@ -48,16 +46,23 @@ export interface RunningWebServer {
   close(): Promise<void>;
 }
 
-function gateFor(request: IncomingMessage, port: number, token: string, requireOrigin: boolean): GateVerdict {
-  const url = new URL(request.url ?? '/', 'http://placeholder');
+/** The request's path and query, or null for a target URL() cannot read (`http://[`), which must not crash the server. */
+function requestUrl(request: IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? '/', 'http://placeholder');
+  } catch {
+    return null;
+  }
+}
+
+function gateFor(request: IncomingMessage, url: URL, port: number, token: string, isSocket: boolean): GateVerdict {
   return checkRequest(
     {
       remoteAddress: request.socket.remoteAddress,
       host: request.headers.host,
       origin: request.headers.origin,
       queryToken: url.searchParams.get('token'),
-      cookieToken: readCookie(request.headers.cookie, COOKIE),
-      requireOrigin,
+      isSocket,
     },
     port,
     token,
@@ -69,12 +74,7 @@ function injectBridge(html: string): string {
   return html.replace('<head>', '<head>\n    <script type="module" src="/ferry-web.js"></script>');
 }
 
-async function serveFile(
-  response: ServerResponse,
-  rendererFolder: string,
-  pathname: string,
-  token: string,
-): Promise<void> {
+async function serveFile(response: ServerResponse, rendererFolder: string, pathname: string): Promise<void> {
   const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
   const full = normalize(join(rendererFolder, relative));
   if (!full.startsWith(rendererFolder + sep) || relative.includes('\0')) {
@@ -90,12 +90,7 @@ async function serveFile(
   }
   const type = CONTENT_TYPES[extname(full)] ?? 'application/octet-stream';
   const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': type };
-  if (relative === 'index.html') {
-    body = Buffer.from(injectBridge(body.toString('utf8')));
-    // Assets loaded by the page carry no token in their URL; the cookie
-    // (HttpOnly, same-site only) lets them through.
-    headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-  }
+  if (relative === 'index.html') body = Buffer.from(injectBridge(body.toString('utf8')));
   response.writeHead(200, headers).end(body);
 }
 
@@ -141,7 +136,12 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   let port = 0;
 
   const server: Server = createServer((request, response) => {
-    const verdict = gateFor(request, port, token, false);
+    const url = requestUrl(request);
+    if (url === null) {
+      response.writeHead(400, SECURITY_HEADERS).end();
+      return;
+    }
+    const verdict = gateFor(request, url, port, token, false);
     if (!verdict.allowed) {
       response.writeHead(verdict.status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain' }).end(verdict.reason);
       return;
@@ -150,8 +150,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       response.writeHead(405, SECURITY_HEADERS).end();
       return;
     }
-    const { pathname } = new URL(request.url ?? '/', 'http://placeholder');
-    serveFile(response, rendererFolder, pathname, token).catch(() => {
+    serveFile(response, rendererFolder, url.pathname).catch(() => {
       if (!response.headersSent) response.writeHead(500, SECURITY_HEADERS);
       response.end();
     });
@@ -159,10 +158,14 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
   server.on('upgrade', (request, socket, head) => {
-    const { pathname } = new URL(request.url ?? '/', 'http://placeholder');
-    const verdict = gateFor(request, port, token, true);
-    if (pathname !== '/ws' || !verdict.allowed) {
-      const status = pathname !== '/ws' ? 404 : verdict.allowed ? 200 : verdict.status;
+    const url = requestUrl(request);
+    if (url === null) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const verdict = gateFor(request, url, port, token, true);
+    if (url.pathname !== '/ws' || !verdict.allowed) {
+      const status = url.pathname !== '/ws' ? 404 : verdict.allowed ? 200 : verdict.status;
       socket.end(`HTTP/1.1 ${status} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }

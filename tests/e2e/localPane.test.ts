@@ -73,6 +73,13 @@ describe('browser mode', () => {
     expect(errors).toEqual([]);
   });
 
+  it('takes the token out of the address bar and still works after a reload', async () => {
+    await expect.poll(() => page.url()).not.toContain('token');
+    await page.reload();
+    await expect.poll(() => localPane().getByRole('textbox', { name: 'Local path' }).inputValue()).not.toBe('');
+    expect(errors).toEqual([]);
+  });
+
   it('lists the folder the test created, folders first and hidden files hidden', async () => {
     await expect
       .poll(() => rowNames(localGrid()))

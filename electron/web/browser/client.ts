@@ -10,7 +10,20 @@ import { FerryError } from '../../../shared/errors.js';
  */
 type Pending = { resolve: (envelope: Envelope) => void };
 
-const token = new URLSearchParams(location.search).get('token') ?? '';
+/**
+ * The token comes in the URL Ferry printed. It is kept for this tab only
+ * (a reload finds it there) and taken out of the address bar, so it does
+ * not linger in history, history sync or a screen share.
+ */
+function takeToken(): string {
+  const fromUrl = new URLSearchParams(location.search).get('token');
+  if (fromUrl === null) return sessionStorage.getItem('ferry-token') ?? '';
+  sessionStorage.setItem('ferry-token', fromUrl);
+  history.replaceState(null, '', location.pathname);
+  return fromUrl;
+}
+
+const token = takeToken();
 const socketUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(token)}`;
 
 const pending = new Map<number, Pending>();

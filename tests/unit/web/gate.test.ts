@@ -4,7 +4,6 @@ import {
   isAllowedHost,
   isAllowedOrigin,
   isLoopbackAddress,
-  readCookie,
   tokenMatches,
   type GateRequest,
 } from '../../../electron/web/gate.js';
@@ -12,15 +11,14 @@ import {
 const PORT = 43210;
 const TOKEN = 'tok_abcdefghijklmnopqrstuvwx';
 
-/** A request that passes the gate; each test breaks one thing. */
+/** A WebSocket request that passes the gate; each test breaks one thing. */
 function good(overrides: Partial<GateRequest> = {}): GateRequest {
   return {
     remoteAddress: '127.0.0.1',
     host: `127.0.0.1:${PORT}`,
-    origin: undefined,
+    origin: `http://127.0.0.1:${PORT}`,
     queryToken: TOKEN,
-    cookieToken: null,
-    requireOrigin: false,
+    isSocket: true,
     ...overrides,
   };
 }
@@ -71,7 +69,7 @@ describe('isAllowedHost and isAllowedOrigin', () => {
   });
 });
 
-describe('tokenMatches and readCookie', () => {
+describe('tokenMatches', () => {
   it('matches only the exact token', () => {
     expect(tokenMatches(TOKEN, TOKEN)).toBe(true);
     expect(tokenMatches(`${TOKEN}x`, TOKEN)).toBe(false);
@@ -80,15 +78,6 @@ describe('tokenMatches and readCookie', () => {
     expect(tokenMatches('', TOKEN)).toBe(false);
     expect(tokenMatches(null, TOKEN)).toBe(false);
     expect(tokenMatches(undefined, TOKEN)).toBe(false);
-  });
-
-  it('reads one cookie by exact name', () => {
-    expect(readCookie('a=1; ferry_token=abc; b=2', 'ferry_token')).toBe('abc');
-    expect(readCookie('ferry_token=abc', 'ferry_token')).toBe('abc');
-    expect(readCookie('x_ferry_token=abc', 'ferry_token')).toBeNull();
-    expect(readCookie('a=1', 'ferry_token')).toBeNull();
-    expect(readCookie(undefined, 'ferry_token')).toBeNull();
-    expect(readCookie('ferry_token=a=b', 'ferry_token')).toBe('a=b');
   });
 });
 
@@ -100,9 +89,13 @@ describe('checkRequest', () => {
     });
   });
 
-  it('accepts the token from the cookie instead of the query', () => {
-    expect(checkRequest(good({ queryToken: null, cookieToken: TOKEN }), PORT, TOKEN)).toEqual({ allowed: true });
-    expect(checkRequest(good({ queryToken: 'wrong', cookieToken: TOKEN }), PORT, TOKEN)).toEqual({ allowed: true });
+  it('serves the page and its files without the token, but only to this machine under our Host and Origin', () => {
+    const page = { isSocket: false, queryToken: null, origin: undefined };
+    expect(checkRequest(good(page), PORT, TOKEN)).toEqual({ allowed: true });
+    expect(checkRequest(good({ ...page, origin: `http://127.0.0.1:${PORT}` }), PORT, TOKEN)).toEqual({ allowed: true });
+    expect(checkRequest(good({ ...page, host: `evil.example:${PORT}` }), PORT, TOKEN)).toMatchObject({ status: 403 });
+    expect(checkRequest(good({ ...page, origin: 'http://evil.example' }), PORT, TOKEN)).toMatchObject({ status: 403 });
+    expect(checkRequest(good({ ...page, remoteAddress: '10.0.0.1' }), PORT, TOKEN)).toMatchObject({ status: 403 });
   });
 
   it.each(['10.0.0.1', '192.168.1.1', '::ffff:10.0.0.1', 'fe80::1', undefined])(
@@ -137,19 +130,14 @@ describe('checkRequest', () => {
   });
 
   it('refuses a WebSocket without an Origin with 403, and allows it with ours', () => {
-    expect(checkRequest(good({ requireOrigin: true }), PORT, TOKEN)).toMatchObject({ allowed: false, status: 403 });
-    expect(checkRequest(good({ requireOrigin: true, origin: `http://localhost:${PORT}` }), PORT, TOKEN)).toEqual({
+    expect(checkRequest(good({ origin: undefined }), PORT, TOKEN)).toMatchObject({ allowed: false, status: 403 });
+    expect(checkRequest(good({ origin: `http://localhost:${PORT}` }), PORT, TOKEN)).toEqual({
       allowed: true,
     });
   });
 
-  it('refuses a missing or wrong token with 401', () => {
-    for (const tokens of [
-      { queryToken: null, cookieToken: null },
-      { queryToken: 'wrong', cookieToken: null },
-      { queryToken: null, cookieToken: 'wrong' },
-      { queryToken: '', cookieToken: '' },
-    ]) {
+  it('refuses a WebSocket with a missing or wrong token with 401', () => {
+    for (const tokens of [{ queryToken: null }, { queryToken: 'wrong' }, { queryToken: '' }]) {
       const verdict = checkRequest(good(tokens), PORT, TOKEN);
       expect(verdict).toMatchObject({ allowed: false, status: 401 });
       if (!verdict.allowed) expect(verdict.reason).toContain('token');
