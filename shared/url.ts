@@ -52,7 +52,8 @@ function invalid(url: string, why: string): FerryError {
 export function redactUrl(url: string): string {
   // Greedy up to the last "@": a password may hold "/" or "@" unencoded.
   // Hiding a little too much (never too little) is the right failure here.
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*:).*@/i, '$1***@');
+  // Leading space is allowed, as the parser trims it.
+  return url.replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/[^/:@]*:).*@/i, '$1***@');
 }
 
 function decode(url: string, part: string, what: string): string {
@@ -70,7 +71,11 @@ function decode(url: string, part: string, what: string): string {
 }
 
 function parsePort(url: string, text: string): number {
-  if (!/^[0-9]{1,5}$/.test(text)) throw invalid(url, `port "${text}" is not a number from 1 to 65535`);
+  if (!/^[0-9]{1,5}$/.test(text)) {
+    // The text is not echoed: after a password holding an unencoded "/", the "port" is part of the password.
+    const hint = /@/.test(url) ? '; a "/", "?" or "#" in a user name or password must be percent-encoded' : '';
+    throw invalid(url, `the port is not a number from 1 to 65535${hint}`);
+  }
   const port = Number(text);
   if (port < 1 || port > 65535) throw invalid(url, `port ${port} is out of range (1 to 65535)`);
   return port;

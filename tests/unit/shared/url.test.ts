@@ -233,15 +233,30 @@ describe('parseFerryUrl: errors', () => {
     ['ftp://host:0/', 'port 0 is out of range'],
     ['ftp://host:65536/', 'port 65536 is out of range'],
     ['ftp://host:99999/', 'port 99999 is out of range'],
-    ['ftp://host:123456/', 'port "123456" is not a number'],
-    ['ftp://host:abc/', 'port "abc" is not a number'],
-    ['ftp://host:-1/', 'port "-1" is not a number'],
-    ['ftp://host:/', 'port "" is not a number'],
-    ['ftp://host:21:22/', 'port "21:22" is not a number'],
-    ['sftp://[::1]:x/', 'port "x" is not a number'],
+    ['ftp://host:123456/', 'the port is not a number'],
+    ['ftp://host:abc/', 'the port is not a number'],
+    ['ftp://host:-1/', 'the port is not a number'],
+    ['ftp://host:/', 'the port is not a number'],
+    ['ftp://host:21:22/', 'the port is not a number'],
+    ['sftp://[::1]:x/', 'the port is not a number'],
   ])('refuses the port in %s', (url, message) => {
     expectInvalid(url, message);
   });
+
+  it.each([' sftp://me:Sup3rSecret@127.0.0.2:99999', 'sftp://deploy:Sup3r/Secret@127.0.0.2/srv'])(
+    'never shows the password of %j in its error',
+    (url) => {
+      let message = '';
+      try {
+        parseFerryUrl(url);
+      } catch (error) {
+        message = error instanceof Error ? error.message : String(error);
+      }
+      expect(message).toMatch(/^Invalid URL/);
+      expect(message).not.toContain('Sup3r');
+      expect(message).not.toContain('Secret');
+    },
+  );
 
   it('refuses an unclosed IPv6 bracket', () => {
     expectInvalid('sftp://[::1/x', 'missing its closing "]"');
