@@ -21,5 +21,8 @@ export function lockDownWebContents(contents: WebContents, appUrl: string): void
     if (/^https?:\/\//i.test(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
+  // Both handlers: the request handler alone leaves permission checks (and devices) at Electron's defaults.
   contents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  contents.session.setPermissionCheckHandler(() => false);
+  contents.session.setDevicePermissionHandler(() => false);
 }
