@@ -283,11 +283,16 @@ describe('TFTP server jail and permissions', () => {
     expect(await readFile(join(root, name), 'utf8')).toBe('long name');
   });
 
-  it('refuses to read or write the hidden name of an upload in progress', async () => {
-    for (const type of ['RRQ', 'WRQ'] as const) {
-      const reply = await rawExchange(writablePort, encodeRequest(type, '.x.0123456789ab.ferry-upload', 'octet'));
-      expect(reply, type).toMatchObject({ type: 'ERROR', code: 2 });
+  it('refuses to read or write hidden names: keys in .ssh, and uploads still in progress', async () => {
+    await mkdir(join(root, '.ssh'), { recursive: true });
+    await writeFixture(join(root, '.ssh', 'id_ed25519'), 'PRIVATE KEY');
+    for (const name of ['.ssh/id_ed25519', '.ssh/authorized_keys', '.x.0123456789ab.ferry-upload']) {
+      for (const type of ['RRQ', 'WRQ'] as const) {
+        const reply = await rawExchange(writablePort, encodeRequest(type, name, 'octet'));
+        expect(reply, `${type} ${name}`).toMatchObject({ type: 'ERROR', code: 2 });
+      }
     }
+    await expect(stat(join(root, '.ssh', 'authorized_keys'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('is read-only unless uploads are allowed', async () => {

@@ -21,7 +21,7 @@ export function isInside(root: string, path: string): boolean {
 }
 
 /** Ends the hidden name an upload is written under until it is complete. */
-export const UPLOAD_IN_PROGRESS_SUFFIX = '.ferry-upload';
+const UPLOAD_IN_PROGRESS_SUFFIX = '.ferry-upload';
 
 /** Longest name (in bytes) the hidden name still includes; most file systems allow 255 bytes in all. */
 const LONGEST_NAME_KEPT = 200;
@@ -40,9 +40,13 @@ export function uploadInProgressPath(folder: string, name: string): string {
 /**
  * The segments of a requested name, relative to the served folder. Refuses
  * (PERMISSION_DENIED, which becomes ERROR 2) absolute paths, drive letters,
- * `..` anywhere, control characters, and the names of uploads still in
- * progress (no client reads half a file or writes into another's upload).
- * Both `/` and `\` separate, since clients on Windows send either.
+ * `..` anywhere, control characters, and hidden names (a leading `.`, in
+ * any segment): TFTP has no login, and a folder served by mistake, such as
+ * the home folder the local pane starts in, must not hand out `.ssh/id_*`
+ * or take a new `.ssh/authorized_keys`. That covers the hidden names of
+ * uploads still in progress too (no client reads half a file or writes
+ * into another's upload). Both `/` and `\` separate, since clients on
+ * Windows send either.
  */
 export function requestSegments(name: string): string[] {
   // eslint-disable-next-line no-control-regex
@@ -53,8 +57,8 @@ export function requestSegments(name: string): string[] {
   const segments = name.split(/[/\\]+/).filter((segment) => segment !== '' && segment !== '.');
   if (segments.some((segment) => segment === '..')) throw denied(name, '".." leads out of the served folder');
   if (segments.length === 0) throw denied(name, 'it names the served folder itself');
-  if (segments[segments.length - 1]?.toLowerCase().endsWith(UPLOAD_IN_PROGRESS_SUFFIX)) {
-    throw denied(name, 'it is an upload still in progress');
+  if (segments.some((segment) => segment.startsWith('.'))) {
+    throw denied(name, 'hidden files and folders (names starting with ".") are not served');
   }
   return segments;
 }
