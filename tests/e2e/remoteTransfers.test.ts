@@ -83,6 +83,17 @@ beforeEach(async () => {
 });
 
 describe('connecting and transferring', () => {
+  it('keeps the typed password after a refused login, and clears it once connected', async () => {
+    await quickConnect('FTP', servers.ftp.port, { ...ftpUser, password: 'not-the-password' });
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('530');
+    expect(await field('Password').inputValue()).toBe('not-the-password');
+    await field('Password').fill(ftpUser.password);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect.poll(() => remotePane().getByRole('textbox', { name: 'Remote path' }).inputValue()).toBe(ftpUser.home);
+    expect(await field('Password').inputValue()).toBe('');
+    expect(errors).toEqual([]);
+  });
+
   it('asks about the FTPS certificate, remembers it when told to, and uploads a dragged file', async () => {
     const content = randomBytes(3 * 1024 * 1024 + 17);
     await writeFile(join(local, 'site.tar'), content);

@@ -6,8 +6,9 @@ import { useSession } from '../stores/session';
 /**
  * The quick-connect bar: protocol, host, port, user and password, and
  * passive mode for FTP. Enter in any field connects. The password field
- * is emptied after each attempt; Ferry keeps it only in the main process
- * for the session's lifetime.
+ * is emptied once the connection is made (Ferry then keeps the password
+ * only in the main process for the session's lifetime); after a refused
+ * login or a mistyped field it stays, so the person can correct and retry.
  */
 export function QuickConnectBar() {
   const session = useSession();
@@ -25,8 +26,9 @@ export function QuickConnectBar() {
     event.preventDefault();
     if (session.connecting) return;
     const form = { scheme, host, port, user, password, passive };
-    setPassword('');
-    void session.connect(form);
+    void session.connect(form).then((used) => {
+      if (used) setPassword('');
+    });
   };
 
   return (

@@ -35,7 +35,8 @@ export interface SessionState {
   prompts: ServerPromptEvent[];
   /** Subscribes to the servers' questions; safe to call more than once. */
   start: () => void;
-  connect: (form: ConnectForm) => Promise<void>;
+  /** True when the form's password was used (connected, or a trust question holds the request); false to let the person fix the form and try again. */
+  connect: (form: ConnectForm) => Promise<boolean>;
   disconnect: () => Promise<void>;
   answerTrust: (answer: TrustAnswer) => Promise<void>;
   /** Answers a server's question, one answer per prompt; null declines it. */
@@ -57,20 +58,23 @@ const TRUST_KINDS: Partial<Record<string, TrustQuestion['kind']>> = {
  * site (its queued transfers wait until it is connected again).
  */
 export const useSession = create<SessionState>()((set, get) => {
-  const attempt = async (request: ConnectRequest): Promise<void> => {
+  /** Connects; true once the request (and its password) is used: connected, or waiting in a trust question. */
+  const attempt = async (request: ConnectRequest): Promise<boolean> => {
     set({ connecting: true, error: null, trust: null });
     try {
       const previous = get().site;
       const site = await ferry.sessions.connect(request);
       if (previous !== null && previous.site !== site.site) await ferry.sessions.disconnect(previous.site);
       set({ site, connecting: false });
+      return true;
     } catch (error) {
       const kind = error instanceof FerryError ? TRUST_KINDS[error.code] : undefined;
       if (kind !== undefined && error instanceof FerryError && error.details !== undefined) {
         set({ connecting: false, trust: { kind, message: error.message, details: error.details, request } });
-      } else {
-        set({ connecting: false, error: errorMessage(error) });
+        return true;
       }
+      set({ connecting: false, error: errorMessage(error) });
+      return false;
     }
   };
 
@@ -93,14 +97,14 @@ export const useSession = create<SessionState>()((set, get) => {
         target = quickConnectTarget(form);
       } catch (error) {
         set({ error: errorMessage(error) });
-        return;
+        return false;
       }
       const request: ConnectRequest = { url: target.url };
       if (target.password !== undefined) request.password = target.password;
       if (target.scheme === 'ftp' || target.scheme === 'ftpes' || target.scheme === 'ftps') {
         request.ftpMode = form.passive ? 'passive' : 'active';
       }
-      await attempt(request);
+      return attempt(request);
     },
 
     async disconnect() {
