@@ -73,6 +73,23 @@ describe('browser mode', () => {
     expect(errors).toEqual([]);
   });
 
+  it('moves between the queue tabs with the arrow keys, one Tab stop for all three', async () => {
+    const tabs = page.getByRole('region', { name: 'Transfer queue' }).getByRole('tab');
+    await tabs.filter({ hasText: 'Queued' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => tabs.filter({ hasText: 'Failed' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator(':focus').textContent()).toMatch(/^Failed/);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => tabs.filter({ hasText: 'Successful' }).getAttribute('aria-selected')).toBe('true');
+    expect(
+      await tabs.evaluateAll((all: { getAttribute(name: string): string | null }[]) =>
+        all.map((tab) => tab.getAttribute('tabindex')),
+      ),
+    ).toEqual(['-1', '-1', '0']);
+    await page.keyboard.press('Home');
+  });
+
   it('takes the token out of the address bar and still works after a reload', async () => {
     await expect.poll(() => page.url()).not.toContain('token');
     await page.reload();

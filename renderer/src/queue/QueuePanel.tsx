@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { formatDuration, formatSize } from '../../../shared/format';
 import type { JobState, TransferJob } from '../../../shared/transfers';
 import { useTransfers } from '../stores/transfers';
@@ -41,6 +41,26 @@ export function QueuePanel() {
   }, [jobs]);
   const shown = byTab[tab];
 
+  /** Left/Right (wrapping), Home and End choose a tab and focus it. */
+  const moveBetweenTabs = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const at = TABS.findIndex((t) => t.id === tab);
+    const next =
+      event.key === 'ArrowRight'
+        ? (at + 1) % TABS.length
+        : event.key === 'ArrowLeft'
+          ? (at - 1 + TABS.length) % TABS.length
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? TABS.length - 1
+              : null;
+    const target = next === null ? undefined : TABS[next];
+    if (target === undefined) return;
+    event.preventDefault();
+    setTab(target.id);
+    document.getElementById(`queue-tab-${target.id}`)?.focus();
+  };
+
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual's API is not memoizable; see FileGrid.
   const virtualizer = useVirtualizer({
     count: shown.length,
@@ -63,13 +83,17 @@ export function QueuePanel() {
     <section className="panel queue-panel" aria-label="Transfer queue">
       <div className="panel-header">
         <h2 className="panel-title">Transfer queue</h2>
-        <div role="tablist" aria-label="Transfer lists" className="queue-tabs">
+        <div role="tablist" aria-label="Transfer lists" className="queue-tabs" onKeyDown={moveBetweenTabs}>
           {TABS.map((t) => (
             <button
               key={t.id}
+              id={`queue-tab-${t.id}`}
               type="button"
               role="tab"
               aria-selected={tab === t.id}
+              aria-controls="queue-transfers"
+              // One Tab stop for the list; arrows move within it (the ARIA tabs pattern).
+              tabIndex={tab === t.id ? 0 : -1}
               className={tab === t.id ? 'active' : ''}
               onClick={() => setTab(t.id)}
             >
@@ -99,7 +123,13 @@ export function QueuePanel() {
           </button>
         </div>
       )}
-      <div role="table" aria-label="Transfers" aria-rowcount={shown.length + 1} className="queue-table">
+      <div
+        role="table"
+        id="queue-transfers"
+        aria-label="Transfers"
+        aria-rowcount={shown.length + 1}
+        className="queue-table"
+      >
         <div role="rowgroup">
           <div role="row" aria-rowindex={1} className="queue-row queue-head">
             <span role="columnheader">File</span>
