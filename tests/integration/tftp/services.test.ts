@@ -104,6 +104,29 @@ describe('the TFTP server over the IPC contract', () => {
     );
   });
 
+  it('takes starts and stops clicked in quick succession in order, leaving no socket behind', async () => {
+    const port = await freeUdpPort();
+    await writeFixture(join(folder, 'x.bin'), 'x');
+    const config = { folder, address: '127.0.0.1', port, writable: false, overwrite: false };
+    // Start, then Stop before the start has finished: the server ends up stopped.
+    const [started, stopped] = await Promise.all([
+      services.router.invoke('tftpServer.start', [config]),
+      services.router.invoke('tftpServer.stop', []),
+    ]);
+    expect(statusOf(started).running).toBe(true);
+    expect(statusOf(stopped).running).toBe(false);
+    expect(await rawExchange(port, encodeRequest('RRQ', 'x.bin', 'octet'), '127.0.0.1', 300)).toBeNull();
+    // Two starts at once: one serves, the other is told it already runs, and one stop frees the port.
+    const [first, second] = await Promise.all([
+      services.router.invoke('tftpServer.start', [config]),
+      services.router.invoke('tftpServer.start', [config]),
+    ]);
+    expect(statusOf(first).running).toBe(true);
+    expect(errorOf(second)).toBe('INVALID_INPUT');
+    expect(statusOf(await services.router.invoke('tftpServer.stop', [])).running).toBe(false);
+    expect(statusOf(await services.router.invoke('tftpServer.start', [config])).port).toBe(port);
+  });
+
   it('stops the server when the services are disposed', async () => {
     const port = await freeUdpPort();
     await writeFixture(join(folder, 'x.bin'), 'x');

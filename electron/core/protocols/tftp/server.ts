@@ -139,6 +139,8 @@ interface Running {
  */
 export class TftpServer {
   private running: Running | null = null;
+  /** The start or stop under way; the next waits for it (see inTurn). */
+  private changing: Promise<unknown> = Promise.resolve();
   private nextId = 1;
   private readonly transferListeners = new Set<(event: TftpTransferEvent) => void>();
   private readonly statusListeners = new Set<(status: TftpServerStatus) => void>();
@@ -170,7 +172,28 @@ export class TftpServer {
    * wrong, NOT_FOUND when the folder does not exist, PERMISSION_DENIED when
    * the port needs privileges (with a hint to use a high port).
    */
-  async start(config: TftpServerConfig): Promise<TftpServerStatus> {
+  start(config: TftpServerConfig): Promise<TftpServerStatus> {
+    return this.inTurn(() => this.startNow(config));
+  }
+
+  /** Stops listening, cancels running transfers (their clients get ERROR 0) and waits for them. Safe to call when stopped. */
+  stop(): Promise<TftpServerStatus> {
+    return this.inTurn(() => this.stopNow());
+  }
+
+  /**
+   * Runs starts and stops one after another. Starting waits on the file
+   * system before it binds: without this, a stop clicked meanwhile found
+   * nothing to stop and the server came up anyway, and two starts both
+   * bound a socket, one of which nothing could close.
+   */
+  private inTurn(change: () => Promise<TftpServerStatus>): Promise<TftpServerStatus> {
+    const result = this.changing.then(change);
+    this.changing = result.catch(() => undefined);
+    return result;
+  }
+
+  private async startNow(config: TftpServerConfig): Promise<TftpServerStatus> {
     if (this.running) throw new FerryError('INVALID_INPUT', 'The TFTP server is already running; stop it first');
     const family = isIP(config.address);
     if (family === 0) throw new FerryError('INVALID_INPUT', `"${config.address}" is not an IPv4 or IPv6 address`);
@@ -228,7 +251,8 @@ export class TftpServer {
     socket.on('message', (message, remote) => this.onRequest(running, message, remote));
     socket.on('error', (error) => {
       this.log('error', `TFTP server socket failed: ${error.message}`);
-      void this.stop();
+      // This very server only: a later start must not be stopped by an old socket's error.
+      if (this.running === running) void this.stop();
     });
     this.running = running;
     const { status } = running;
@@ -241,8 +265,7 @@ export class TftpServer {
     return { ...status };
   }
 
-  /** Stops listening, cancels running transfers (their clients get ERROR 0) and waits for them. Safe to call when stopped. */
-  async stop(): Promise<TftpServerStatus> {
+  private async stopNow(): Promise<TftpServerStatus> {
     const running = this.running;
     if (!running) return this.status();
     this.running = null;
