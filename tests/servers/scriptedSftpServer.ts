@@ -53,6 +53,8 @@ export interface Misbehaviour {
   reorderReplies?: boolean;
   /** Answer FAILURE ("bad handle") to all but the first READ/WRITE of a batch. */
   failConcurrentRequests?: boolean;
+  /** Answer FAILURE ("No space left on device") to every WRITE, as OpenSSH does on a full disk. */
+  failWrites?: boolean;
   /** At most this many bytes per DATA reply (a legal short read). */
   maxReadReply?: number;
   /** Never answer READ requests (a stuck server). */
@@ -354,6 +356,7 @@ export async function startScriptedSftpServer(options: ScriptedSftpOptions = {})
           queue(id, () => {
             const file = open ? files.get(open.path) : undefined;
             if (!open || file === undefined) return status(id, STATUS.FAILURE, 'Invalid handle');
+            if (misbehaviour.failWrites) return status(id, STATUS.FAILURE, 'No space left on device');
             const grown = Buffer.alloc(Math.max(file.length, offset + data.length));
             file.copy(grown);
             data.copy(grown, offset);

@@ -166,6 +166,13 @@ describe('SFTP against a misbehaving server', () => {
     expect(sha256(server.files.get('/up.bin') ?? Buffer.alloc(0))).toBe(sha256(content));
   });
 
+  it('keeps many requests in flight after a failure that one at a time does not cure (a full disk)', async () => {
+    const { remote } = await connect({ misbehaviour: { failWrites: true } }, { requestsInFlight: 8 });
+    const failure = await remote.upload(Readable.from([content]), '/full.bin').catch((error: unknown) => error);
+    expect(String(failure)).toContain('No space left on device');
+    expect(remote.requestsInFlight).toBe(8);
+  });
+
   it('learns where a file ends from a short READ at the size FSTAT gave, without asking past it', async () => {
     // Well under any server's limit, so every request asks exactly this much.
     const requestSize = 16 * 1024;

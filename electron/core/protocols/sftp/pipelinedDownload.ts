@@ -78,6 +78,8 @@ export async function pipelinedDownload(
   let nextSequence = 0;
   let failure = null as Error | null;
   let concurrencyRetryUsed = false as boolean;
+  /** Why the server may mishandle concurrency, until a one-at-a-time retry confirms it (then the session is told). */
+  let suspectedConcurrency = null as string | null;
   /** After a bad-handle failure: wait for the outstanding replies, then open the file afresh. */
   let reopen: 'no' | 'waiting' | 'running' = 'no';
   let paused = false;
@@ -141,8 +143,12 @@ export async function pipelinedDownload(
         if (pendingWrites === 0 || destination.destroyed || destination.errored) resolveWrites();
         else whenWritten = resolveWrites;
       }).then(() => {
-        if (error) reject(error);
-        else resolve(writeOffset - startOffset);
+        if (error) {
+          reject(error);
+          return;
+        }
+        if (suspectedConcurrency !== null) hooks.onConcurrencyTrouble(suspectedConcurrency);
+        resolve(writeOffset - startOffset);
       }, reject);
     };
 
@@ -225,9 +231,10 @@ export async function pipelinedDownload(
           !concurrencyRetryUsed &&
           !hooks.isSessionLost()
         ) {
-          hooks.onConcurrencyTrouble(
-            `the server failed a READ of "${path}" with ${limit} in flight (${error.message})`,
-          );
+          // Only a retry that succeeds one at a time shows concurrency was the
+          // cause; a failure that stays (a file gone, a full disk) must not
+          // slow every later transfer on this session.
+          suspectedConcurrency = `the server failed a READ of "${path}" with ${limit} in flight (${error.message})`;
           concurrencyRetryUsed = true;
           reopen = 'waiting';
           limit = 1;

@@ -81,6 +81,8 @@ export async function pipelinedUpload(
   let acknowledged = startOffset;
   let failure = null as Error | null;
   let concurrencyRetryUsed = false as boolean;
+  /** Why the server may mishandle concurrency, until a one-at-a-time re-send confirms it (then the session is told). */
+  let suspectedConcurrency = null as string | null;
   const resend: WriteRequest[] = [];
   let lastActivity = Date.now();
   let wake: (() => void) | null = null;
@@ -151,11 +153,10 @@ export async function pipelinedUpload(
           !concurrencyRetryUsed &&
           !hooks.isSessionLost()
         ) {
-          if (resend.length === 0) {
-            hooks.onConcurrencyTrouble(
-              `the server failed a WRITE to "${path}" with ${limit} in flight (${error.message})`,
-            );
-          }
+          // Only a re-send that succeeds one at a time shows concurrency was
+          // the cause; a failure that stays (a full disk) must not slow every
+          // later transfer on this session.
+          suspectedConcurrency ??= `the server failed a WRITE to "${path}" with ${limit} in flight (${error.message})`;
           limit = 1;
           resend.push(request);
         } else {
@@ -340,6 +341,7 @@ export async function pipelinedUpload(
     // Kept in `closing` so that a failure of it does not send a second CLOSE (see release).
     if (closing?.handle !== handle) closing = { handle, done: flushAndClose(handle) };
     const facts = await closing.done;
+    if (suspectedConcurrency !== null) hooks.onConcurrencyTrouble(suspectedConcurrency);
     return { bytes: offset - startOffset, facts };
   } catch (error) {
     await release(handle);
