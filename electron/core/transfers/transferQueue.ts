@@ -207,7 +207,8 @@ export class TransferQueue {
   /** Moves a waiting job to position `index` of the queue. */
   move(id: string, index: number): void {
     const from = this.active.findIndex((job) => job.id === id);
-    if (from < 0) throw new FerryError('NOT_FOUND', 'That transfer is no longer queued: it has finished or was removed');
+    if (from < 0)
+      throw new FerryError('NOT_FOUND', 'That transfer is no longer queued: it has finished or was removed');
     const [job] = this.active.splice(from, 1);
     if (!job) return;
     this.active.splice(Math.max(0, Math.min(index, this.active.length)), 0, job);
@@ -243,7 +244,8 @@ export class TransferQueue {
   retry(id: string): void {
     const index = this.failedJobs.findIndex((job) => job.id === id);
     const job = this.failedJobs[index];
-    if (!job) throw new FerryError('NOT_FOUND', 'That transfer is no longer on the failed list: it was retried or removed');
+    if (!job)
+      throw new FerryError('NOT_FOUND', 'That transfer is no longer on the failed list: it was retried or removed');
     this.failedJobs.splice(index, 1);
     job.attempts = 0;
     delete job.error;
