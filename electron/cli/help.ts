@@ -15,7 +15,8 @@ Commands:
                       the folder to put it in
   mirror SRC DST      make DST a copy of SRC, one way (URL to local folder
                       downloads, local folder to URL uploads): copies what
-                      is missing, differs in size or is newer
+                      is missing, differs in size or is newer; never
+                      downloads through a symbolic link in DST
   hash URL            print the hash the server computes for a file
   tftp-serve DIR      serve DIR over TFTP until Ctrl-C, one line per
                       transfer (--json: one object per transfer event)
@@ -45,7 +46,11 @@ Options:
                       bare HEX names its algorithm by its length
       --algo ALGO     hash: the algorithm (default: the strongest offered)
       --delete        mirror: also delete what SRC lacks; refused until a
-                      --dry-run with --delete has listed exactly that
+                      --dry-run with --delete of the same two folders has
+                      listed exactly that (one run per dry run). Never
+                      deletes what SRC skipped (unsafe or .ferrypart names,
+                      links it does not follow); an unreadable SRC folder
+                      stops the run
   -n, --dry-run       mirror: list what would be copied (and deleted)
       --fsync         flush each downloaded file to disk before it gets its
                       final name (survives a power cut; slower)

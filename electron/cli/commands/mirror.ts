@@ -1,17 +1,23 @@
-import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, rmdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { FerryError } from '../../../shared/errors.js';
-import { displayName } from '../../../shared/names.js';
+import { FerryError, type FerryErrorShape } from '../../../shared/errors.js';
 import { joinRemote } from '../../../shared/remotePath.js';
 import { parseFerryUrl } from '../../../shared/url.js';
 import { defaultDataFolder } from '../../core/appData.js';
+import { fromNodeError } from '../../core/errors/fromNodeError.js';
 import { openRemote } from '../../core/remote/openRemote.js';
 import type { RemoteFileSystem } from '../../core/remote/remoteFileSystem.js';
+import { isCaseInsensitiveFolder } from '../../core/transfers/caseSensitivity.js';
+import { makeRemoteFolder } from '../../core/transfers/expandFolder.js';
 import type { NewTransfer } from '../../core/transfers/job.js';
-import { unsafeLocalNameReason } from '../../core/transfers/localNames.js';
-import { EXIT } from '../exitCodes.js';
-import { runQueue } from '../queueRun.js';
+import { EXIT, exitCodeFor } from '../exitCodes.js';
+import { deleteEach, type DeletionOutcome } from '../mirror/deletions.js';
+import { DryRunRecords, dryRunKey } from '../mirror/dryRuns.js';
+import { LocalDestinationGuard } from '../mirror/localLinks.js';
+import { refuseOverlap } from '../mirror/overlap.js';
+import { plan } from '../mirror/plan.js';
+import { leaveOutFoldCollisions, walkLocal, walkRemote, type Tree } from '../mirror/tree.js';
+import { runQueue, type RunSummary } from '../queueRun.js';
 import { remotePathOf, withRemote, type CliContext } from '../session.js';
 import { reportSummary, type TransferCommandOptions } from './transfer.js';
 
@@ -20,16 +26,7 @@ export interface MirrorOptions extends TransferCommandOptions {
   dryRun: boolean;
 }
 
-/** One side of a mirror, by path relative to its root ('' is the root). */
-interface TreeEntry {
-  kind: 'file' | 'folder';
-  size: number;
-  modified: number | null;
-}
-type Tree = Map<string, TreeEntry>;
-
-/** How long a dry run's list of deletions stays good for `--delete`. */
-const DRY_RUN_VALID_MS = 24 * 60 * 60 * 1000;
+type Failure = { path: string; error: FerryErrorShape };
 
 function hasScheme(text: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
@@ -56,93 +53,15 @@ function localPathOf(text: string): string {
   return isFileUrl(text) ? parseFerryUrl(text).path : resolve(text);
 }
 
-async function walkLocal(root: string): Promise<Tree> {
-  const tree: Tree = new Map();
-  const visit = async (relative: string): Promise<void> => {
-    const names = await readdir(join(root, relative)).catch(() => [] as string[]);
-    for (const name of names) {
-      const path = relative === '' ? name : `${relative}/${name}`;
-      const info = await lstat(join(root, path)).catch(() => null);
-      if (!info) continue;
-      if (info.isDirectory()) {
-        tree.set(path, { kind: 'folder', size: 0, modified: info.mtimeMs });
-        await visit(path);
-      } else if (info.isFile()) {
-        tree.set(path, { kind: 'file', size: info.size, modified: info.mtimeMs });
-      }
-    }
-  };
-  await visit('');
-  return tree;
+function failureOf(path: string, error: unknown): Failure {
+  if (error instanceof FerryError) return { path, error: error.toShape() };
+  const message = error instanceof Error ? error.message : String(error);
+  return { path, error: { code: 'LOCAL_IO', message, retryable: false } };
 }
 
-async function walkRemote(remote: RemoteFileSystem, root: string, context: CliContext): Promise<Tree> {
-  const tree: Tree = new Map();
-  const visit = async (relative: string): Promise<void> => {
-    const entries = await remote.list(relative === '' ? root : joinRemote(root, relative), context.signal);
-    for (const entry of entries) {
-      if (entry.name === '.' || entry.name === '..') continue;
-      const reason = unsafeLocalNameReason(entry.name);
-      if (reason !== null) {
-        context.output.err(`ferry: skipping "${displayName(entry.name)}": ${reason} (UNSAFE_NAME)\n`);
-        continue;
-      }
-      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      if (entry.type === 'directory') {
-        tree.set(path, { kind: 'folder', size: 0, modified: entry.modified });
-        await visit(path);
-      } else if (entry.type === 'file' || (entry.type === 'symlink' && entry.linkTargetType === 'file')) {
-        tree.set(path, { kind: 'file', size: entry.size, modified: entry.modified });
-      }
-    }
-  };
-  await visit('');
-  return tree;
-}
-
-/** A file needs copying when it is missing, differs in size, or is newer at the source. */
-function needsCopy(source: TreeEntry, target: TreeEntry | undefined): boolean {
-  if (!target || target.kind !== 'file') return true;
-  if (source.size !== target.size) return true;
-  // Servers keep whole seconds (sometimes minutes): allow for it.
-  return source.modified !== null && target.modified !== null && source.modified > target.modified + 1000;
-}
-
-interface Plan {
-  folders: string[];
-  copies: string[];
-  deletions: string[];
-}
-
-function plan(source: Tree, target: Tree): Plan {
-  const folders: string[] = [];
-  const copies: string[] = [];
-  for (const [path, entry] of source) {
-    if (entry.kind === 'folder' && target.get(path)?.kind !== 'folder') folders.push(path);
-    if (entry.kind === 'file' && needsCopy(entry, target.get(path))) copies.push(path);
-  }
-  const deletions = [...target.keys()].filter((path) => source.get(path)?.kind !== target.get(path)?.kind);
-  // Deepest first, so folders are empty by the time they go.
-  deletions.sort((a, b) => b.split('/').length - a.split('/').length || a.localeCompare(b));
-  return { folders, copies, deletions };
-}
-
-interface DryRunRecord {
-  key: string;
-  digest: string;
-  at: number;
-}
-
-function deletionDigest(deletions: readonly string[]): string {
-  return createHash('sha256').update(JSON.stringify(deletions)).digest('hex');
-}
-
-async function readDryRuns(file: string): Promise<DryRunRecord[]> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as DryRunRecord[];
-  } catch {
-    return [];
-  }
+/** Everything under `folder` (not itself) in a list of relative paths. */
+function isUnder(path: string, folder: string): boolean {
+  return path.startsWith(`${folder}/`);
 }
 
 /**
@@ -150,8 +69,11 @@ async function readDryRuns(file: string): Promise<DryRunRecord[]> {
  * direction (a URL to a local folder downloads; a local folder to a URL
  * uploads), copying files that are missing, differ in size or are newer.
  * `--delete` also removes what SOURCE lacks, but only after a `--dry-run`
- * with `--delete` listed exactly those deletions (within a day), so nothing
- * is deleted that the user has not seen listed.
+ * with `--delete` listed exactly those deletions (within a day, used up
+ * once deleting starts), so nothing is deleted that the user has not seen
+ * listed. What the source walk could not see (unsafe or unfinished names,
+ * links it does not follow) is never deleted, and an unreadable source
+ * folder fails the run before anything is touched.
  */
 export async function mirror(
   source: string,
@@ -162,86 +84,191 @@ export async function mirror(
   const download = serverSide(source, target) === 'source';
   const url = download ? source : target;
   const localRoot = localPathOf(download ? target : source);
-  const dryRunFile = join(context.connect.dataFolder ?? defaultDataFolder(), 'mirror-dry-runs.json');
-  const key = `${download ? 'get' : 'put'} ${source} -> ${target}`;
+  const records = new DryRunRecords(join(context.connect.dataFolder ?? defaultDataFolder(), 'mirror-dry-runs.json'));
+  const { signal } = context;
+  const warn = (text: string): void => context.output.err(text);
 
   return withRemote(url, context, async (remote, parsed, connect) => {
     const remoteRoot = remotePathOf(parsed, remote);
+    if (parsed.protocol === 'file') {
+      await refuseOverlap(download ? remoteRoot : localRoot, download ? localRoot : remoteRoot);
+    }
+    // The root is the user's own choice of folder, so it may be (or pass through) a link.
     if (download) await mkdir(localRoot, { recursive: true });
-    else if (remote.capabilities.mkdir) await remote.mkdir(remoteRoot, context.signal).catch(() => undefined);
-    const remoteTree = await walkRemote(remote, remoteRoot, context);
-    const localTree = await walkLocal(localRoot);
-    const steps = download ? plan(remoteTree, localTree) : plan(localTree, remoteTree);
+    else if (remote.capabilities.mkdir) await remote.mkdir(remoteRoot, signal).catch(() => undefined);
+    const remoteTree = await walkRemote(remote, remoteRoot, download ? 'source' : 'destination', signal, warn);
+    const localTree = await walkLocal(localRoot, download ? 'destination' : 'source', warn);
+    const [sourceTree, targetTree] = download ? [remoteTree, localTree] : [localTree, remoteTree];
+    const targetFolds = await knownToFold(download ? localRoot : parsed.protocol === 'file' ? remoteRoot : null);
+    if (targetFolds) leaveOutFoldCollisions(sourceTree, warn);
+    const steps = plan(sourceTree, targetTree, { replace: options.delete, targetFolds });
+    // plan() lists deletions only for --delete; the guard here keeps it so.
     const deletions = options.delete ? steps.deletions : [];
+    const replacements = options.delete ? steps.replacements : [];
+    const key = dryRunKey({ download, localRoot: await realpath(localRoot), url: parsed, remoteRoot });
+    const targetPath = (path: string): string => (download ? join(localRoot, path) : joinRemote(remoteRoot, path));
+    const refusals: Failure[] = steps.refused.map((refusal) => ({
+      path: targetPath(refusal.path),
+      error: { code: refusal.code, message: refusal.reason, retryable: false },
+    }));
 
     if (options.dryRun) {
       for (const path of steps.copies) context.output.out(`${download ? 'get' : 'put'} ${path}\n`);
       for (const path of deletions) context.output.out(`delete ${path}\n`);
-      if (options.delete) {
-        const records = (await readDryRuns(dryRunFile)).filter(
-          (r) => r.key !== key && Date.now() - r.at < DRY_RUN_VALID_MS,
-        );
-        records.push({ key, digest: deletionDigest(deletions), at: Date.now() });
-        await mkdir(join(dryRunFile, '..'), { recursive: true });
-        await writeFile(dryRunFile, JSON.stringify(records), { mode: 0o600 });
-      }
-      return EXIT.ok;
+      if (options.delete) await records.record(key, deletions);
+      return reportRefusals(refusals, context);
     }
-    if (deletions.length > 0) {
-      const record = (await readDryRuns(dryRunFile)).find((r) => r.key === key);
-      if (!record || Date.now() - record.at > DRY_RUN_VALID_MS) {
-        throw new FerryError(
-          'INVALID_INPUT',
-          `--delete would remove ${deletions.length} entries; run the same command with --dry-run first to list them`,
-        );
-      }
-      if (record.digest !== deletionDigest(deletions)) {
-        throw new FerryError(
-          'INVALID_INPUT',
-          'What --delete would remove has changed since the dry run; run --dry-run again',
-        );
-      }
+    if (deletions.length > 0) await records.check(key, deletions);
+
+    const remover = (session: RemoteFileSystem | null) => (path: string) =>
+      removeAt(path, targetTree, session, localRoot, remoteRoot, signal);
+    const onDeleted = (path: string): void => context.output.err(`deleted ${path}\n`);
+    const failures: Failure[] = [...refusals];
+    const deleted: DeletionOutcome = { done: 0, failures: [], skipped: 0, canceled: false };
+    const addDeletions = (outcome: DeletionOutcome): void => {
+      deleted.done += outcome.done;
+      deleted.failures.push(...outcome.failures);
+      deleted.skipped += outcome.skipped;
+      deleted.canceled ||= outcome.canceled;
+    };
+
+    // Entries of another kind make way first: a folder where the source now has a file.
+    if (replacements.length > 0) {
+      await records.consume(key);
+      addDeletions(await deleteEach(replacements, remover(download ? null : remote), signal, onDeleted));
     }
 
+    const guard = new LocalDestinationGuard(localRoot);
+    const failedFolders: string[] = [];
     for (const folder of steps.folders) {
-      if (download) await mkdir(join(localRoot, folder), { recursive: true });
-      else await remote.mkdir(joinRemote(remoteRoot, folder), context.signal);
+      if (deleted.canceled) break;
+      if (failedFolders.some((failed) => isUnder(folder, failed))) continue;
+      try {
+        if (download) await guard.makeFolder(folder);
+        else await makeRemoteFolder(remote, joinRemote(remoteRoot, folder), signal);
+      } catch (error) {
+        failures.push(failureOf(targetPath(folder), error));
+        failedFolders.push(folder);
+      }
     }
-    const items: Omit<NewTransfer, 'site'>[] = steps.copies.map((path) => ({
-      direction: download ? 'download' : 'upload',
-      kind: 'file',
-      remotePath: joinRemote(remoteRoot, path),
-      localPath: join(localRoot, path),
-      size: (download ? remoteTree : localTree).get(path)?.size ?? null,
-    }));
+    const items: Omit<NewTransfer, 'site'>[] = [];
+    for (const path of steps.copies) {
+      if (deleted.canceled) break;
+      if (failedFolders.some((failed) => isUnder(path, failed))) continue;
+      // Looked at again just before queueing: a link planted since the walk is refused too.
+      if (download) {
+        try {
+          await guard.checkFile(path);
+        } catch (error) {
+          failures.push(failureOf(targetPath(path), error));
+          continue;
+        }
+      }
+      items.push({
+        direction: download ? 'download' : 'upload',
+        kind: 'file',
+        remotePath: joinRemote(remoteRoot, path),
+        localPath: join(localRoot, path),
+        size: sourceTree.entries.get(path)?.size ?? null,
+      });
+    }
+    if (deleted.canceled) throw new FerryError('CANCELED', 'Canceled');
     const summary = await runQueue(parsed, remote, context, connect, items, {
       parallel: options.parallel,
       verify: options.verify,
       overwrite: 'overwrite',
       sync: options.sync,
     });
-    // Deletions come last, and only when every copy arrived. The session
-    // that walked the tree went to the queue's pool and is closed by now.
-    if (summary.failed === 0 && deletions.length > 0) {
-      const tree = download ? localTree : remoteTree;
+
+    // The rest of the deletions come last, and only when every copy
+    // arrived. The session that walked the tree went to the queue's pool
+    // and is closed by now.
+    const replaced = new Set(replacements);
+    const rest = deletions.filter((path) => !replaced.has(path));
+    let restSkipped = '';
+    if (rest.length > 0 && (summary.failed > 0 || failures.length > 0 || deleted.failures.length > 0)) {
+      deleted.skipped += rest.length;
+      restSkipped = ' (not deleting until every copy has arrived)';
+    } else if (rest.length > 0) {
+      await records.consume(key);
       const session = download ? null : await openRemote(parsed, connect);
       try {
-        for (const path of deletions) {
-          const isFolder = tree.get(path)?.kind === 'folder';
-          if (session === null) {
-            if (isFolder) await rmdir(join(localRoot, path));
-            else await rm(join(localRoot, path));
-          } else if (isFolder) {
-            await session.rmdir(joinRemote(remoteRoot, path), context.signal);
-          } else {
-            await session.delete(joinRemote(remoteRoot, path), context.signal);
-          }
-          context.output.err(`deleted ${path}\n`);
-        }
+        addDeletions(await deleteEach(rest, remover(session), signal, onDeleted));
       } finally {
         await session?.close();
       }
     }
-    return reportSummary(summary, options.json, context);
+    return reportMirror(summary, [...failures, ...deleted.failures], options, context, deleted, restSkipped);
   });
+}
+
+/** Whether a local destination folder is known to fold names (probed); a server's (null) is not known. */
+async function knownToFold(localFolder: string | null): Promise<boolean> {
+  return localFolder !== null && (await isCaseInsensitiveFolder(localFolder));
+}
+
+/** Removes one destination entry: a folder with rmdir, a file or link by unlinking it. */
+async function removeAt(
+  path: string,
+  targetTree: Tree,
+  session: RemoteFileSystem | null,
+  localRoot: string,
+  remoteRoot: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const isFolder = targetTree.entries.get(path)?.kind === 'folder';
+  if (session !== null) {
+    if (isFolder) await session.rmdir(joinRemote(remoteRoot, path), signal);
+    else await session.delete(joinRemote(remoteRoot, path), signal);
+    return;
+  }
+  const full = join(localRoot, path);
+  try {
+    if (isFolder) await rmdir(full);
+    else await unlink(full);
+  } catch (error) {
+    throw fromNodeError(error, isFolder ? 'remove folder' : 'delete', full);
+  }
+}
+
+/** A dry run's refused paths, on stderr; the exit code says there were some. */
+function reportRefusals(refusals: readonly Failure[], context: CliContext): number {
+  for (const refusal of refusals) context.output.err(`ferry: ${refusal.path}: ${refusal.error.message}\n`);
+  const first = refusals[0];
+  return first ? exitCodeFor(first.error.code) : EXIT.ok;
+}
+
+/**
+ * One summary for the whole run, copies and deletions together, whatever
+ * failed: the exit code is not 0 when anything did, and --json carries the
+ * deletions' counts beside the copies'.
+ */
+function reportMirror(
+  summary: RunSummary,
+  mirrorFailures: readonly Failure[],
+  options: MirrorOptions,
+  context: CliContext,
+  deleted: DeletionOutcome,
+  skippedWhy: string,
+): number {
+  const failures = [...summary.failures, ...mirrorFailures];
+  const whole = {
+    ...summary,
+    failed: failures.length,
+    failures,
+    ...(options.delete
+      ? { deletions: { done: deleted.done, failed: deleted.failures.length, skipped: deleted.skipped } }
+      : {}),
+  };
+  const code = reportSummary(whole, options.json, context);
+  if (options.delete && !options.json) {
+    context.output.err(
+      `deletions: ${deleted.done} done, ${deleted.failures.length} failed, ${deleted.skipped} skipped${skippedWhy}\n`,
+    );
+  }
+  if (deleted.canceled) {
+    context.output.err('ferry: Canceled; nothing more was deleted\n');
+    return EXIT.canceled;
+  }
+  return code;
 }
