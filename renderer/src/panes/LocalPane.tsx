@@ -21,7 +21,7 @@ export function LocalPane() {
       transferLabel="Upload"
       canTransfer={connected}
       onTransfer={(names) => void queueFromPanes('upload', names)}
-      onReceive={(names) => void queueFromPanes('download', names)}
+      onReceive={(names, sourceFolder) => void queueFromPanes('download', names, { sourceFolder })}
     />
   );
 }

@@ -8,7 +8,12 @@ import { FileGrid } from './FileGrid';
 import { PathBox } from './PathBox';
 import { draggedEntries, startEntryDrag, type PaneSide } from './entryDrag';
 
-type PaneDialog = { kind: 'mkdir' } | { kind: 'rename'; name: string } | { kind: 'delete'; names: string[] } | null;
+/** An open dialog and the folder it was opened in, which is where it acts (see the pane store's mkdir/rename/remove). */
+type PaneDialog =
+  | { kind: 'mkdir'; folder: string }
+  | { kind: 'rename'; folder: string; name: string }
+  | { kind: 'delete'; folder: string; names: string[] }
+  | null;
 
 export interface PaneProps {
   side: PaneSide;
@@ -25,7 +30,7 @@ export interface PaneProps {
   /** Sends entries of this pane to the folder the other pane shows. */
   onTransfer: (names: string[]) => void;
   /** Entries of the other pane dropped here. */
-  onReceive: (names: string[]) => void;
+  onReceive: (names: string[], sourceFolder: string | null) => void;
   /** More toolbar buttons for this side, given the selected entries. */
   renderActions?: (selected: readonly FileEntry[]) => ReactNode;
 }
@@ -71,9 +76,10 @@ export function Pane(props: PaneProps) {
     if (!listing) return;
     if (name === 'up') void pane.goUp();
     else if (name === 'refresh') void pane.refresh();
-    else if (name === 'delete' && selectedNames.length > 0) setDialog({ kind: 'delete', names: selectedNames });
-    else if (name === 'rename' && selectedNames.length === 1 && selectedNames[0] !== undefined) {
-      setDialog({ kind: 'rename', name: selectedNames[0] });
+    else if (name === 'delete' && selectedNames.length > 0) {
+      setDialog({ kind: 'delete', folder: listing.path, names: selectedNames });
+    } else if (name === 'rename' && selectedNames.length === 1 && selectedNames[0] !== undefined) {
+      setDialog({ kind: 'rename', folder: listing.path, name: selectedNames[0] });
     }
   };
 
@@ -104,7 +110,7 @@ export function Pane(props: PaneProps) {
         const dragged = draggedEntries(event.dataTransfer, props.side);
         if (dragged === null || !props.canTransfer) return;
         event.preventDefault();
-        props.onReceive(dragged);
+        props.onReceive(dragged.names, dragged.folder);
       }}
     >
       <div className="pane-toolbar" role="toolbar" aria-label={names.actions}>
@@ -120,7 +126,11 @@ export function Pane(props: PaneProps) {
         <button type="button" onClick={() => command('refresh')} disabled={!listing} title="Refresh (F5)">
           Refresh
         </button>
-        <button type="button" onClick={() => setDialog({ kind: 'mkdir' })} disabled={!listing}>
+        <button
+          type="button"
+          onClick={() => listing && setDialog({ kind: 'mkdir', folder: listing.path })}
+          disabled={!listing}
+        >
           New folder
         </button>
         <button
@@ -184,7 +194,7 @@ export function Pane(props: PaneProps) {
                 // Dragging an unselected row drags that row alone, as file managers do.
                 const dragged = pane.selected.has(entry.name) ? selectedNames : [entry.name];
                 if (!pane.selected.has(entry.name)) pane.setSelection(new Set([entry.name]), entry.name, entry.name);
-                startEntryDrag(event.dataTransfer, props.side, dragged);
+                if (listing) startEntryDrag(event.dataTransfer, props.side, listing.path, dragged);
               }
             : undefined
         }
@@ -205,7 +215,7 @@ export function Pane(props: PaneProps) {
           onCancel={() => setDialog(null)}
           onConfirm={(name) => {
             setDialog(null);
-            void pane.mkdir(name);
+            void pane.mkdir(dialog.folder, name);
           }}
         />
       )}
@@ -218,7 +228,7 @@ export function Pane(props: PaneProps) {
           onCancel={() => setDialog(null)}
           onConfirm={(name) => {
             setDialog(null);
-            void pane.rename(dialog.name, name);
+            void pane.rename(dialog.folder, dialog.name, name);
           }}
         />
       )}
@@ -234,7 +244,7 @@ export function Pane(props: PaneProps) {
           onCancel={() => setDialog(null)}
           onConfirm={() => {
             setDialog(null);
-            void pane.remove(dialog.names);
+            void pane.remove(dialog.folder, dialog.names);
           }}
         />
       )}

@@ -14,7 +14,8 @@ import { Pane } from './Pane';
  */
 export function RemotePane() {
   const site = useSession((state) => state.site);
-  const [verifying, setVerifying] = useState<string | null>(null);
+  /** The file being verified, and the folder it was picked in. */
+  const [verifying, setVerifying] = useState<{ name: string; folder: string } | null>(null);
   const [naming, setNaming] = useState(false);
   const canList = site?.capabilities.list ?? true;
 
@@ -36,7 +37,7 @@ export function RemotePane() {
         transferLabel="Download"
         canTransfer={site !== null}
         onTransfer={(names) => void queueFromPanes('download', names)}
-        onReceive={(names) => void queueFromPanes('upload', names)}
+        onReceive={(names, sourceFolder) => void queueFromPanes('upload', names, { sourceFolder })}
         renderActions={(selected) => {
           if (!canList) {
             return (
@@ -50,7 +51,10 @@ export function RemotePane() {
             <button
               type="button"
               disabled={file === null}
-              onClick={() => file && setVerifying(file.name)}
+              onClick={() => {
+                const folder = useRemotePane.getState().listing?.path;
+                if (file && folder !== undefined) setVerifying({ name: file.name, folder });
+              }}
               title="Download one file and check it against the hash its publisher gives"
             >
               Download and verify…
@@ -74,11 +78,11 @@ export function RemotePane() {
       )}
       {verifying !== null && (
         <VerifyChecksumDialog
-          name={verifying}
+          name={verifying.name}
           onCancel={() => setVerifying(null)}
           onVerify={(expectedHash) => {
             setVerifying(null);
-            void queueFromPanes('download', [verifying], { expectedHash });
+            void queueFromPanes('download', [verifying.name], { expectedHash, sourceFolder: verifying.folder });
           }}
         />
       )}

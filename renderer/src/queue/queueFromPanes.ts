@@ -24,7 +24,14 @@ function nameProblem(name: string, direction: Direction): string | null {
 export async function queueFromPanes(
   direction: Direction,
   names: readonly string[],
-  options: { expectedHash?: string } = {},
+  options: {
+    expectedHash?: string;
+    /**
+     * The folder the names were picked in (a drag, or a dialog that stayed
+     * open): if the source pane shows another folder by now, nothing is queued.
+     */
+    sourceFolder?: string | null;
+  } = {},
 ): Promise<void> {
   const site = useSession.getState().site;
   const local = useLocalPane.getState().listing;
@@ -33,6 +40,12 @@ export async function queueFromPanes(
   if (site === null) return transfers.setError('Connect to a server before transferring files.');
   if (local === null || (remote === null && site.capabilities.list)) {
     return transfers.setError('Open a folder on both sides first.');
+  }
+  const shownSource = direction === 'upload' ? local.path : remote?.path;
+  if (options.sourceFolder != null && options.sourceFolder !== shownSource) {
+    return transfers.setError(
+      'The folder shown changed before the transfer could be queued, so nothing was. Please try again.',
+    );
   }
   const remoteFolder = remote?.path ?? site.initialFolder;
   const [sourceEntries, targetEntries] =
@@ -43,9 +56,13 @@ export async function queueFromPanes(
 
   const items: NewTransfer[] = [];
   const refused: string[] = [];
+  const missing: string[] = [];
   for (const name of names) {
     const entry = byName.get(name);
-    if (!entry) continue;
+    if (!entry) {
+      missing.push(`"${name}"`);
+      continue;
+    }
     const problem = nameProblem(name, direction);
     if (problem !== null) {
       refused.push(`"${name}": ${problem}`);
@@ -60,6 +77,7 @@ export async function queueFromPanes(
     if (options.expectedHash !== undefined && item.kind === 'file') item.expectedHash = options.expectedHash;
     items.push(item);
   }
+  if (missing.length > 0) transfers.setError(`No longer in the folder shown, so not queued: ${missing.join(', ')}`);
   if (refused.length > 0) transfers.setError(`Skipped unsafe names (UNSAFE_NAME): ${refused.join('; ')}`);
   if (items.length > 0) await transfers.add(items);
 }

@@ -38,9 +38,14 @@ export interface PaneState {
   sortBy: (key: SortKey) => void;
   setShowHidden: (show: boolean) => void;
   setSelection: (selected: ReadonlySet<string>, focused: string | null, anchor?: string | null) => void;
-  mkdir: (name: string) => Promise<void>;
-  rename: (from: string, to: string) => Promise<void>;
-  remove: (names: readonly string[]) => Promise<void>;
+  /**
+   * Folder changes run in `folder`, the folder the user chose them in (a
+   * dialog stays open while a slow listing may land): if the pane shows
+   * another folder by then, nothing is done and the pane says why.
+   */
+  mkdir: (folder: string, name: string) => Promise<void>;
+  rename: (folder: string, from: string, to: string) => Promise<void>;
+  remove: (folder: string, names: readonly string[]) => Promise<void>;
   setError: (message: string) => void;
   clearError: () => void;
   /** Empties the pane (the remote one, on disconnect); a listing still in flight is dropped. */
@@ -54,17 +59,26 @@ export function createPaneStore(source: PaneSource) {
     // the user went elsewhere is dropped instead of yanking the pane back.
     let latestLoad = 0;
 
-    /** Runs a change in the current folder, then reloads it and reports failure in `error`. */
-    const change = async (action: (folder: string) => Promise<void>, focus?: string): Promise<void> => {
-      const folder = get().listing?.path;
-      if (!folder) return;
+    /**
+     * Runs a change in `folder` if the pane still shows it, then reloads it
+     * (unless the user went elsewhere meanwhile) and reports failure in `error`.
+     */
+    const change = async (folder: string, action: () => Promise<void>, focus?: string): Promise<void> => {
+      if (get().listing?.path !== folder) {
+        set({ error: 'The folder shown changed before this could run, so nothing was done. Please try again here.' });
+        return;
+      }
+      const loadsBefore = latestLoad;
+      // Only a pane still showing `folder`, with no navigation since, is reloaded: a slow change must not yank it back.
+      const stillHere = (): boolean => latestLoad === loadsBefore && get().listing?.path === folder;
       try {
-        await action(folder);
+        await action();
+        if (!stillHere()) return;
         await get().load(folder);
         if (focus !== undefined) set({ selected: new Set([focus]), focused: focus, anchor: focus });
       } catch (error) {
         const message = errorMessage(error);
-        await get().load(folder);
+        if (stillHere()) await get().load(folder);
         set({ error: message });
       }
     };
@@ -147,9 +161,9 @@ export function createPaneStore(source: PaneSource) {
         set(anchor === undefined ? { selected, focused } : { selected, focused, anchor });
       },
 
-      mkdir: (name) => change((folder) => source.mkdir(folder, name), name),
-      rename: (from, to) => change((folder) => source.rename(folder, from, to), to),
-      remove: (names) => change((folder) => source.remove(folder, [...names])),
+      mkdir: (folder, name) => change(folder, () => source.mkdir(folder, name), name),
+      rename: (folder, from, to) => change(folder, () => source.rename(folder, from, to), to),
+      remove: (folder, names) => change(folder, () => source.remove(folder, [...names])),
 
       setError(message) {
         set({ error: message });
