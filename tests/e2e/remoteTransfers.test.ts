@@ -84,8 +84,14 @@ beforeEach(async () => {
 
 describe('connecting and transferring', () => {
   it('keeps the typed password after a refused login, and clears it once connected', async () => {
+    // Connected first: a refused login to the same server leaves it shown as not connected, as it is.
+    await quickConnect('FTP', servers.ftp.port, ftpUser);
+    const remotePath = remotePane().getByRole('textbox', { name: 'Remote path' });
+    await expect.poll(() => remotePath.isEnabled()).toBe(true);
     await quickConnect('FTP', servers.ftp.port, { ...ftpUser, password: 'not-the-password' });
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('530');
+    await expect.poll(() => remotePath.isEnabled()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Disconnect' }).isDisabled()).toBe(true);
     expect(await field('Password').inputValue()).toBe('not-the-password');
     await field('Password').fill(ftpUser.password);
     await page.getByRole('button', { name: 'Connect', exact: true }).click();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FerryError } from '../../../shared/errors.js';
+import { siteKeyOf } from '../../../shared/siteKey.js';
 import type { FerryUrl } from '../../../shared/url.js';
 
 /** How long a dry run's list of deletions stays good for `--delete`. */
@@ -37,11 +38,7 @@ export interface MirrorEnds {
  */
 export function dryRunKey(ends: MirrorEnds): string {
   const { url } = ends;
-  const user = url.user === undefined ? '' : `${encodeURIComponent(url.user)}@`;
-  const server =
-    url.protocol === 'file'
-      ? `file://${ends.remoteRoot}`
-      : `${url.scheme}://${user}${url.host}:${url.port}${ends.remoteRoot}`;
+  const server = url.protocol === 'file' ? `file://${ends.remoteRoot}` : `${siteKeyOf(url)}${ends.remoteRoot}`;
   return JSON.stringify([ends.download ? 'download' : 'upload', ends.localRoot, server]);
 }
 

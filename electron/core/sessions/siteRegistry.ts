@@ -1,6 +1,7 @@
 import type { FileEntry } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
 import { joinRemote } from '../../../shared/remotePath.js';
+import { siteKeyOf } from '../../../shared/siteKey.js';
 import { parseFerryUrl, type FerryUrl } from '../../../shared/url.js';
 import type { LogKind } from '../log/messageLog.js';
 import type { ConnectOptions, SftpPromptRequest } from '../remote/connectOptions.js';
@@ -54,17 +55,6 @@ interface Site {
 interface ConnectAttempt {
   controller: AbortController;
   settled: Promise<unknown>;
-}
-
-/**
- * The key a site is known by in the queue and the UI: the URL without its
- * password, e.g. `sftp://deploy@example.org:22`. Saved jobs carry it, so
- * after a restart they wait until the same site is connected again.
- */
-export function siteKeyOf(target: FerryUrl): string {
-  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
-  const user = target.user === undefined ? '' : `${encodeURIComponent(target.user)}@`;
-  return `${target.scheme}://${user}${host}:${target.port}`;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import type { ConnectedSite, InvokeArgs, ServerPromptEvent } from '../../../shared/contract';
 import { FerryError, type FerryErrorDetails } from '../../../shared/errors';
+import { siteKeyOf } from '../../../shared/siteKey';
+import { parseFerryUrl } from '../../../shared/url';
 import { quickConnectTarget, type QuickConnectForm } from '../../../shared/quickConnect';
 import { errorMessage, ferry } from '../ipc/ferry';
 
@@ -68,12 +70,16 @@ export const useSession = create<SessionState>()((set, get) => {
       set({ site, connecting: false });
       return true;
     } catch (error) {
+      // Connecting again to the site shown closes its session before the
+      // new login: when that login does not succeed, nothing of it is left open.
+      const previous = get().site;
+      const closed = previous !== null && previous.site === siteKeyOf(parseFerryUrl(request.url)) ? { site: null } : {};
       const kind = error instanceof FerryError ? TRUST_KINDS[error.code] : undefined;
       if (kind !== undefined && error instanceof FerryError && error.details !== undefined) {
-        set({ connecting: false, trust: { kind, message: error.message, details: error.details, request } });
+        set({ connecting: false, trust: { kind, message: error.message, details: error.details, request }, ...closed });
         return true;
       }
-      set({ connecting: false, error: errorMessage(error) });
+      set({ connecting: false, error: errorMessage(error), ...closed });
       return false;
     }
   };
