@@ -31,15 +31,41 @@ export interface TransfersState {
 
 let started = false;
 
+/**
+ * Finished transfers the window keeps, newest last; older ones drop off (the
+ * main side keeps its own, longer list). Without a bound a day of small
+ * files grows the list, and every batch of changes walks all of it.
+ */
+const MAX_FINISHED = 1000;
+
+const isFinished = (job: TransferJob): boolean => job.state === 'done' || job.state === 'skipped';
+
 export const useTransfers = create<TransfersState>()((set, get) => {
+  /** Ids of finished jobs in the order they finished, oldest first. */
+  const finished = new Set<string>();
+  /** Drops the oldest finished jobs beyond the bound. */
+  const trim = (jobs: Map<string, TransferJob>): void => {
+    for (const id of finished) {
+      if (finished.size <= MAX_FINISHED) break;
+      finished.delete(id);
+      jobs.delete(id);
+    }
+  };
+
   const merge = (changed: readonly TransferJob[]): void => {
     if (changed.length === 0) return;
     const jobs = new Map(get().jobs);
     // A canceled job leaves the queue altogether, as in FileZilla; its partial file stays for later.
     for (const job of changed) {
-      if (job.state === 'canceled') jobs.delete(job.id);
-      else jobs.set(job.id, job);
+      finished.delete(job.id);
+      if (job.state === 'canceled') {
+        jobs.delete(job.id);
+        continue;
+      }
+      jobs.set(job.id, job);
+      if (isFinished(job)) finished.add(job.id);
     }
+    trim(jobs);
     set({ jobs });
   };
 
@@ -69,6 +95,12 @@ export const useTransfers = create<TransfersState>()((set, get) => {
           // Events may have arrived first; they are newer than the list.
           const fresh = new Map(jobs.map((job) => [job.id, job]));
           for (const [id, job] of get().jobs) fresh.set(id, job);
+          finished.clear();
+          for (const job of [...fresh.values()]
+            .filter(isFinished)
+            .sort((a, b) => (a.finished ?? 0) - (b.finished ?? 0)))
+            finished.add(job.id);
+          trim(fresh);
           set({ jobs: fresh });
         },
         (error: unknown) => set({ error: errorMessage(error) }),
