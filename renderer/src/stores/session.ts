@@ -63,6 +63,7 @@ export const useSession = create<SessionState>()((set, get) => {
   /** Connects; true once the request (and its password) is used: connected, or waiting in a trust question. */
   const attempt = async (request: ConnectRequest): Promise<boolean> => {
     set({ connecting: true, error: null, trust: null });
+    const key = siteKeyOf(parseFerryUrl(request.url));
     try {
       const previous = get().site;
       const site = await ferry.sessions.connect(request);
@@ -73,7 +74,7 @@ export const useSession = create<SessionState>()((set, get) => {
       // Connecting again to the site shown closes its session before the
       // new login: when that login does not succeed, nothing of it is left open.
       const previous = get().site;
-      const closed = previous !== null && previous.site === siteKeyOf(parseFerryUrl(request.url)) ? { site: null } : {};
+      const closed = previous !== null && previous.site === key ? { site: null } : {};
       const kind = error instanceof FerryError ? TRUST_KINDS[error.code] : undefined;
       if (kind !== undefined && error instanceof FerryError && error.details !== undefined) {
         set({ connecting: false, trust: { kind, message: error.message, details: error.details, request }, ...closed });
@@ -81,6 +82,10 @@ export const useSession = create<SessionState>()((set, get) => {
       }
       set({ connecting: false, error: errorMessage(error), ...closed });
       return false;
+    } finally {
+      // The login is over either way: a question it left open (the server
+      // dropped the connection while a one-time code was asked) is moot.
+      set({ prompts: get().prompts.filter((prompt) => prompt.site !== key) });
     }
   };
 
