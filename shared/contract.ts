@@ -184,6 +184,8 @@ export const invokes = {
     args: z.tuple([z.number().int(), z.array(z.string().max(1024)).max(32).nullable()]),
     result: z.void(),
   },
+  /** The server questions still waiting, for a window that opens (or reloads) while one is asked. */
+  'sessions.prompts': { args: z.tuple([]), result: z.array(serverPromptSchema) },
   /** Closes a site's sessions; its queued transfers wait until it is connected again. */
   'sessions.disconnect': { args: z.tuple([siteKey]), result: z.void() },
   /** Lists a remote folder. */
@@ -210,6 +212,8 @@ export const invokes = {
   'transfers.retry': { args: z.tuple([jobId]), result: z.void() },
   'transfers.pauseAll': { args: z.tuple([]), result: z.void() },
   'transfers.resumeAll': { args: z.tuple([]), result: z.void() },
+  /** The "file exists" questions still waiting, for a window that opens (or reloads) while one is asked. */
+  'transfers.questions': { args: z.tuple([]), result: z.array(overwriteQuestionSchema) },
   /** Answers a `transfers.question`. */
   'transfers.answer': { args: z.tuple([z.number().int(), overwriteAnswerSchema]), result: z.void() },
 } as const satisfies Record<string, InvokeSpec>;

@@ -61,6 +61,7 @@ export async function createFerryServices(options: { dataFolder: string }): Prom
     'sessions.connect': (request) => transfers.connect(request),
     'sessions.disconnect': (site) => transfers.disconnect(site),
     'sessions.answerPrompt': (id, answers) => transfers.answerPrompt(id, answers),
+    'sessions.prompts': () => transfers.openPrompts(),
     'remote.list': (site, path) => transfers.list(site, path),
     'remote.mkdir': async (site, folder, name) => {
       await transfers.mkdir(site, folder, name);
@@ -83,6 +84,7 @@ export async function createFerryServices(options: { dataFolder: string }): Prom
     'transfers.pauseAll': () => transfers.pauseAll(),
     'transfers.resumeAll': () => transfers.resumeAll(),
     'transfers.answer': (id, answer) => transfers.answer(id, answer),
+    'transfers.questions': () => transfers.openQuestions(),
   };
 
   const stopLogForwarding = log.onEntry((entry) => events.emit('log.entry', entry));

@@ -156,9 +156,14 @@ describe('connecting and transferring', () => {
     // Opened on Skip; a longer local file cannot be the start of the new one, so there is no Resume.
     expect(await prompt.locator(':focus').textContent()).toBe('Skip');
     expect(await prompt.getByRole('button', { name: 'Resume' }).isDisabled()).toBe(true);
+    // A reloaded window asks the question still waiting again.
+    await page.reload();
+    await expect.poll(() => prompt.isVisible()).toBe(true);
+    expect(await prompt.textContent()).toContain('200,000 bytes');
     await prompt.getByRole('button', { name: 'Rename' }).click();
 
-    await expect.poll(() => row(localPane(), 'report (1).pdf').isVisible()).toBe(true);
+    // The reloaded window shows the home folder, so the result is looked for on disk.
+    await expect.poll(() => readdir(local)).toContain('report (1).pdf');
     expect(sha256(await readFile(join(local, 'report.pdf')))).toBe(sha256(first));
     expect(sha256(await readFile(join(local, 'report (1).pdf')))).toBe(sha256(second));
     expect(errors).toEqual([]);

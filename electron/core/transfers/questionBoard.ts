@@ -6,7 +6,7 @@ import { FerryError } from '../../../shared/errors.js';
  * a safe default when the window or the app goes away.
  */
 export class QuestionBoard<Q, A> {
-  private readonly open = new Map<number, (answer: A) => void>();
+  private readonly open = new Map<number, { question: Q & { id: number }; resolve: (answer: A) => void }>();
   private nextId = 1;
 
   constructor(private readonly publish: (question: Q & { id: number }) => void) {}
@@ -14,20 +14,26 @@ export class QuestionBoard<Q, A> {
   ask(question: Q): Promise<A> {
     return new Promise<A>((resolve) => {
       const id = this.nextId++;
-      this.open.set(id, resolve);
-      this.publish({ ...question, id });
+      const published = { ...question, id };
+      this.open.set(id, { question: published, resolve });
+      this.publish(published);
     });
   }
 
+  /** The questions still waiting, oldest first: a window that opens (or reloads) puts them up again. */
+  pending(): (Q & { id: number })[] {
+    return [...this.open.values()].map((entry) => entry.question);
+  }
+
   answer(id: number, answer: A): void {
-    const resolve = this.open.get(id);
-    if (!resolve) throw new FerryError('NOT_FOUND', `No open question ${id}`);
+    const entry = this.open.get(id);
+    if (!entry) throw new FerryError('NOT_FOUND', 'That question was already answered or is no longer asked');
     this.open.delete(id);
-    resolve(answer);
+    entry.resolve(answer);
   }
 
   closeAll(answer: A): void {
-    for (const resolve of this.open.values()) resolve(answer);
+    for (const entry of this.open.values()) entry.resolve(answer);
     this.open.clear();
   }
 }

@@ -132,6 +132,16 @@ export class TransferService {
     this.questions.answer(id, answer);
   }
 
+  /** "File exists" questions still waiting for an answer. */
+  openQuestions(): (OverwriteQuestion & { id: number })[] {
+    return this.questions.pending();
+  }
+
+  /** SSH server questions still waiting for an answer. */
+  openPrompts(): (ServerPrompt & { id: number })[] {
+    return this.prompts.pending();
+  }
+
   answerPrompt(id: number, answers: string[] | null): void {
     this.prompts.answer(id, answers);
   }

@@ -100,6 +100,14 @@ export const useSession = create<SessionState>()((set, get) => {
       if (started) return;
       started = true;
       ferry.sessions.onPrompt((prompt) => set({ prompts: [...get().prompts, prompt] }));
+      // Questions a server asked before this window opened (or reloaded) still wait.
+      ferry.sessions.prompts().then(
+        (waiting) => {
+          const shown = new Set(get().prompts.map((prompt) => prompt.id));
+          set({ prompts: [...waiting.filter((prompt) => !shown.has(prompt.id)), ...get().prompts] });
+        },
+        (error: unknown) => set({ error: errorMessage(error) }),
+      );
     },
 
     async connect(form) {

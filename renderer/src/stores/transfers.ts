@@ -90,6 +90,14 @@ export const useTransfers = create<TransfersState>()((set, get) => {
       ferry.transfers.onChanged(merge);
       ferry.transfers.onTotals((totals) => set({ totals }));
       ferry.transfers.onQuestion((question) => set({ questions: [...get().questions, question] }));
+      // Questions asked before this window opened (or reloaded) still wait: put them up again.
+      ferry.transfers.questions().then(
+        (waiting) => {
+          const shown = new Set(get().questions.map((question) => question.id));
+          set({ questions: [...waiting.filter((question) => !shown.has(question.id)), ...get().questions] });
+        },
+        (error: unknown) => set({ error: errorMessage(error) }),
+      );
       ferry.transfers.list().then(
         (jobs) => {
           // Events may have arrived first; they are newer than the list.

@@ -78,6 +78,10 @@ class FakeServices {
       },
       'sessions.disconnect': (site) => this.record('sessions.disconnect', [site]),
       'sessions.answerPrompt': (id, answers) => this.record('sessions.answerPrompt', [id, answers]),
+      'sessions.prompts': () => {
+        this.record('sessions.prompts', []);
+        return [];
+      },
       'remote.list': (site, path) => {
         this.record('remote.list', [site, path]);
         return [];
@@ -100,6 +104,10 @@ class FakeServices {
       'transfers.pauseAll': () => this.record('transfers.pauseAll', []),
       'transfers.resumeAll': () => this.record('transfers.resumeAll', []),
       'transfers.answer': (id, answer) => this.record('transfers.answer', [id, answer]),
+      'transfers.questions': () => {
+        this.record('transfers.questions', []);
+        return [];
+      },
     };
   }
 }

@@ -16,6 +16,7 @@ let finishConnect: (envelope: Envelope) => void = () => undefined;
           finishConnect = resolve;
         }),
       disconnect: () => Promise.resolve<Envelope>({ ok: true, value: undefined }),
+      prompts: () => Promise.resolve<Envelope>({ ok: true, value: [] }),
     },
   },
 };

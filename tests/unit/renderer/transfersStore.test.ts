@@ -13,6 +13,20 @@ let changed: (jobs: TransferJob[]) => void = () => undefined;
       onTotals: () => () => undefined,
       onQuestion: () => () => undefined,
       list: () => Promise.resolve<Envelope>({ ok: true, value: [] }),
+      // A question asked before the window opened.
+      questions: () =>
+        Promise.resolve<Envelope>({
+          ok: true,
+          value: [
+            {
+              id: 7,
+              jobId: 'job-10000',
+              target: '/tmp/f10000',
+              source: { size: 1, modified: null },
+              existing: { size: 2, modified: null },
+            },
+          ],
+        }),
     },
   },
 };
@@ -39,6 +53,11 @@ function job(id: number, state: TransferJob['state']): TransferJob {
 }
 
 describe('the window transfer list', () => {
+  it('puts up again a question asked before the window opened', async () => {
+    useTransfers.getState().start();
+    await expect.poll(() => useTransfers.getState().questions.map((question) => question.id)).toEqual([7]);
+  });
+
   it('keeps the newest 1000 finished transfers and every unfinished one', async () => {
     useTransfers.getState().start();
     await Promise.resolve();
