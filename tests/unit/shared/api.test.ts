@@ -58,7 +58,13 @@ describe('buildBridge', () => {
   it('exposes today’s contract grouped by feature', () => {
     const bridge = buildBridge(new RecordingTransport()) as unknown as Record<string, Record<string, unknown>>;
     expect(Object.keys(bridge).sort()).toEqual(['local', 'log', 'remote', 'sessions', 'tftpServer', 'transfers']);
-    expect(Object.keys(bridge.sessions ?? {}).sort()).toEqual(['answerPrompt', 'connect', 'disconnect', 'onPrompt']);
+    expect(Object.keys(bridge.sessions ?? {}).sort()).toEqual([
+      'answerPrompt',
+      'connect',
+      'disconnect',
+      'onPrompt',
+      'prompts',
+    ]);
     expect(Object.keys(bridge.transfers ?? {}).sort()).toEqual([
       'add',
       'answer',
@@ -69,6 +75,7 @@ describe('buildBridge', () => {
       'onTotals',
       'pause',
       'pauseAll',
+      'questions',
       'resume',
       'resumeAll',
       'retry',
