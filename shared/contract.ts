@@ -184,6 +184,8 @@ export const invokes = {
     args: z.tuple([z.number().int(), z.array(z.string().max(1024)).max(32).nullable()]),
     result: z.void(),
   },
+  /** The connected sites, oldest first, for a window that opens (or reloads) while they are. */
+  'sessions.list': { args: z.tuple([]), result: z.array(connectedSiteSchema) },
   /** The server questions still waiting, for a window that opens (or reloads) while one is asked. */
   'sessions.prompts': { args: z.tuple([]), result: z.array(serverPromptSchema) },
   /** Closes a site's sessions; its queued transfers wait until it is connected again. */

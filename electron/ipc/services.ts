@@ -62,6 +62,7 @@ export async function createFerryServices(options: { dataFolder: string }): Prom
     'sessions.disconnect': (site) => transfers.disconnect(site),
     'sessions.answerPrompt': (id, answers) => transfers.answerPrompt(id, answers),
     'sessions.prompts': () => transfers.openPrompts(),
+    'sessions.list': () => transfers.connectedSites(),
     'remote.list': (site, path) => transfers.list(site, path),
     'remote.mkdir': async (site, folder, name) => {
       await transfers.mkdir(site, folder, name);

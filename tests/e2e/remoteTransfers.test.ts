@@ -160,6 +160,8 @@ describe('connecting and transferring', () => {
     await page.reload();
     await expect.poll(() => prompt.isVisible()).toBe(true);
     expect(await prompt.textContent()).toContain('200,000 bytes');
+    // …and shows the server it is still connected to.
+    await expect.poll(() => remotePane().getByRole('textbox', { name: 'Remote path' }).isEnabled()).toBe(true);
     await prompt.getByRole('button', { name: 'Rename' }).click();
 
     // The reloaded window shows the home folder, so the result is looked for on disk.

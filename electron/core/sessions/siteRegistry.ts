@@ -35,6 +35,8 @@ export interface ConnectedSite {
 }
 
 interface Site {
+  /** What connect() answered, for a window that opens later (connectedSites). */
+  described: ConnectedSite;
   target: FerryUrl;
   options: ConnectOptions;
   pool: SessionPool;
@@ -170,15 +172,16 @@ export class SiteRegistry implements SiteDirectory {
       limit: request.limit ?? 4,
       log: options.log,
     });
-    this.sites.set(key, { target, options, pool, browser, opening: null, closed: new AbortController() });
-    this.deps.log(key, 'info', `Connected; ${browser.initialFolder} is the starting folder`);
-    this.deps.onConnected?.(key);
-    return {
+    const described: ConnectedSite = {
       site: key,
       protocol: target.protocol,
       initialFolder: browser.initialFolder,
       capabilities: browser.capabilities,
     };
+    this.sites.set(key, { described, target, options, pool, browser, opening: null, closed: new AbortController() });
+    this.deps.log(key, 'info', `Connected; ${browser.initialFolder} is the starting folder`);
+    this.deps.onConnected?.(key);
+    return described;
   }
 
   /** Lists a remote folder on the site's browsing session. */
@@ -223,6 +226,11 @@ export class SiteRegistry implements SiteDirectory {
 
   connected(): string[] {
     return [...this.sites.keys()];
+  }
+
+  /** The connected sites as connect() described them, oldest first. */
+  connectedSites(): ConnectedSite[] {
+    return [...this.sites.values()].map((site) => site.described);
   }
 
   isAvailable(key: string): boolean {

@@ -132,6 +132,11 @@ export class TransferService {
     this.questions.answer(id, answer);
   }
 
+  /** The connected sites, for a window that opens (or reloads) while they are. */
+  connectedSites(): ConnectedSite[] {
+    return this.sites.connectedSites();
+  }
+
   /** "File exists" questions still waiting for an answer. */
   openQuestions(): (OverwriteQuestion & { id: number })[] {
     return this.questions.pending();

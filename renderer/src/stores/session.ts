@@ -100,6 +100,14 @@ export const useSession = create<SessionState>()((set, get) => {
       if (started) return;
       started = true;
       ferry.sessions.onPrompt((prompt) => set({ prompts: [...get().prompts, prompt] }));
+      // A window that opens (or reloads) while a site is connected shows the newest one.
+      ferry.sessions.list().then(
+        (sites) => {
+          const newest = sites.at(-1);
+          if (newest !== undefined && get().site === null && !get().connecting) set({ site: newest });
+        },
+        (error: unknown) => set({ error: errorMessage(error) }),
+      );
       // Questions a server asked before this window opened (or reloaded) still wait.
       ferry.sessions.prompts().then(
         (waiting) => {

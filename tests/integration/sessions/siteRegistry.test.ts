@@ -52,6 +52,8 @@ describe.each(['ftp', 'sftp'] as const)('remote folder operations over %s', (pro
       password: user.password,
       ...(fingerprint === undefined ? {} : { trustFingerprint: fingerprint }),
     });
+    // A window that opens later learns of the connection as connect() described it.
+    expect(sites.connectedSites()).toEqual([site]);
     await sites.mkdir(site.site, remote, 'tree');
     await sites.mkdir(site.site, `${remote}/tree`, 'deep');
     for (const path of ['tree/a.txt', 'tree/deep/b.txt', 'loose.txt']) {

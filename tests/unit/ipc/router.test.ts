@@ -78,6 +78,10 @@ class FakeServices {
       },
       'sessions.disconnect': (site) => this.record('sessions.disconnect', [site]),
       'sessions.answerPrompt': (id, answers) => this.record('sessions.answerPrompt', [id, answers]),
+      'sessions.list': () => {
+        this.record('sessions.list', []);
+        return [];
+      },
       'sessions.prompts': () => {
         this.record('sessions.prompts', []);
         return [];

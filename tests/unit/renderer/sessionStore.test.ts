@@ -17,6 +17,7 @@ let finishConnect: (envelope: Envelope) => void = () => undefined;
         }),
       disconnect: () => Promise.resolve<Envelope>({ ok: true, value: undefined }),
       prompts: () => Promise.resolve<Envelope>({ ok: true, value: [] }),
+      list: () => Promise.resolve<Envelope>({ ok: true, value: [] }),
     },
   },
 };

@@ -62,6 +62,7 @@ describe('buildBridge', () => {
       'answerPrompt',
       'connect',
       'disconnect',
+      'list',
       'onPrompt',
       'prompts',
     ]);
