@@ -59,6 +59,8 @@ export interface Misbehaviour {
   maxReadReply?: number;
   /** Never answer READ requests (a stuck server). */
   ignoreReads?: boolean;
+  /** Never answer a request for a second SFTP subsystem (a server whose channel limit is reached). */
+  ignoreSecondChannel?: boolean;
   /** Never answer OPEN requests (a server stuck on a hung mount). */
   ignoreOpens?: boolean;
   /** Never answer fsync@openssh.com (a flush stuck on a hung disk); announce the extension for the client to use it. */
@@ -452,6 +454,7 @@ export async function startScriptedSftpServer(options: ScriptedSftpOptions = {})
         );
       });
     });
+    let subsystems = 0;
     client.on('session', (accept) => {
       const session = accept();
       session.on('subsystem', (acceptSubsystem, reject, info) => {
@@ -459,6 +462,8 @@ export async function startScriptedSftpServer(options: ScriptedSftpOptions = {})
           reject();
           return;
         }
+        subsystems++;
+        if (subsystems > 1 && misbehaviour.ignoreSecondChannel) return;
         serveChannel(acceptSubsystem());
       });
     });

@@ -233,6 +233,18 @@ describe('SFTP against a misbehaving server', () => {
     expect(sha256(await download(remote, '/f.bin'))).toBe(sha256(content));
   });
 
+  it('gives up hashing when the server never opens the side channel, by timeout or cancel', async () => {
+    const { server, remote } = await connect(
+      { extensions: { 'check-file': 'sha256' }, misbehaviour: { ignoreSecondChannel: true } },
+      { requestTimeout: 800 },
+    );
+    server.files.set('/f.bin', content);
+    await expect(remote.hash('/f.bin', 'sha256')).rejects.toMatchObject({ code: 'TIMEOUT' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    await expect(remote.hash('/f.bin', 'sha256', controller.signal)).rejects.toMatchObject({ code: 'CANCELED' });
+  });
+
   /**
    * How `transfer` (started now) ended within `ms`: its error, 'done', or
    * 'still pending', and after how long; a transfer that hangs fails the

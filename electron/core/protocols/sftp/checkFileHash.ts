@@ -1,7 +1,7 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { FerryError } from '../../../../shared/errors.js';
 import { HASH_ALGORITHMS, type HashAlgorithm } from '../../remote/remoteFileSystem.js';
-import { canceledError } from '../../remote/streams.js';
+import { canceledError, untilAborted } from '../../remote/streams.js';
 
 const FXP_INIT = 1;
 const FXP_VERSION = 2;
@@ -113,6 +113,37 @@ function openSftpChannel(client: Client): Promise<ClientChannel> {
 }
 
 /**
+ * The side channel, within `timeoutMs` and until `signal`: a server at its
+ * channel limit may never answer the request. A channel that opens after
+ * all is closed at once.
+ */
+async function openSftpChannelWithin(
+  client: Client,
+  path: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<ClientChannel> {
+  const opening = openSftpChannel(client);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new FerryError('TIMEOUT', `The server did not open a channel to hash "${path}" in time`));
+    }, timeoutMs);
+  });
+  try {
+    return await untilAborted(Promise.race([opening, deadline]), signal);
+  } catch (error) {
+    opening.then(
+      (late) => late.close(),
+      () => undefined,
+    );
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Hashes a file with the `check-file-name` extension. ssh2 drops the body
  * of extension replies it does not know, so the request runs on a second,
  * short-lived SFTP channel spoken to directly: INIT, one request, one reply.
@@ -125,7 +156,7 @@ export async function checkFileHash(
   signal: AbortSignal | undefined,
 ): Promise<string> {
   if (signal?.aborted) throw canceledError();
-  const channel = await openSftpChannel(client);
+  const channel = await openSftpChannelWithin(client, path, timeoutMs, signal);
   const reader = new PacketReader();
   try {
     return await new Promise<string>((resolve, reject) => {
