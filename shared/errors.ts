@@ -77,6 +77,16 @@ export class FerryError extends Error {
   }
 }
 
+/**
+ * The shape of any failure, for a list or a message: a FerryError's own,
+ * anything else reported as LOCAL_IO with its message (Ferry did not
+ * foresee it, so it does not guess a cause).
+ */
+export function errorShapeOf(error: unknown): FerryErrorShape {
+  if (error instanceof FerryError) return error.toShape();
+  return { code: 'LOCAL_IO', message: error instanceof Error ? error.message : String(error), retryable: false };
+}
+
 export function isFerryError(value: unknown): value is FerryError {
   return value instanceof FerryError;
 }

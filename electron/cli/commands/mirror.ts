@@ -1,6 +1,6 @@
 import { mkdir, realpath, rmdir, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { FerryError, type FerryErrorShape } from '../../../shared/errors.js';
+import { errorShapeOf, FerryError, type FerryErrorShape } from '../../../shared/errors.js';
 import { joinRemote } from '../../../shared/remotePath.js';
 import { parseFerryUrl } from '../../../shared/url.js';
 import { defaultDataFolder } from '../../core/appData.js';
@@ -54,9 +54,7 @@ function localPathOf(text: string): string {
 }
 
 function failureOf(path: string, error: unknown): Failure {
-  if (error instanceof FerryError) return { path, error: error.toShape() };
-  const message = error instanceof Error ? error.message : String(error);
-  return { path, error: { code: 'LOCAL_IO', message, retryable: false } };
+  return { path, error: errorShapeOf(error) };
 }
 
 /** Everything under `folder` (not itself) in a list of relative paths. */

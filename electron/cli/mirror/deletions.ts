@@ -1,4 +1,4 @@
-import { FerryError, type FerryErrorShape } from '../../../shared/errors.js';
+import { errorShapeOf, type FerryErrorShape } from '../../../shared/errors.js';
 
 /** How a run of deletions went: every path is done, failed or skipped. */
 export interface DeletionOutcome {
@@ -7,12 +7,6 @@ export interface DeletionOutcome {
   skipped: number;
   /** Ctrl-C stopped the deletions before the last. */
   canceled: boolean;
-}
-
-function shapeOf(error: unknown): FerryErrorShape {
-  if (error instanceof FerryError) return error.toShape();
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'LOCAL_IO', message, retryable: false };
 }
 
 /**
@@ -45,7 +39,7 @@ export async function deleteEach(
       outcome.done += 1;
       onDeleted(path);
     } catch (error) {
-      outcome.failures.push({ path, error: shapeOf(error) });
+      outcome.failures.push({ path, error: errorShapeOf(error) });
       kept.push(path);
     }
   }

@@ -2,11 +2,7 @@ import type { Stats } from 'node:fs';
 import { lstat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FerryError } from '../../../shared/errors.js';
-import { fromNodeError } from '../../core/errors/fromNodeError.js';
-
-function errnoOf(error: unknown): unknown {
-  return error instanceof Error && 'code' in error ? error.code : undefined;
-}
+import { errnoOf, fromNodeError } from '../../core/errors/fromNodeError.js';
 
 /**
  * Keeps a download mirror inside its local folder. A symbolic link in the

@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { FerryError } from '../../../shared/errors.js';
+import { isInside } from '../../core/local/isInside.js';
 
 /** The real path of `path`, or of its nearest existing parent with the rest appended. */
 async function realOrNearest(path: string): Promise<string> {
@@ -13,10 +14,6 @@ async function realOrNearest(path: string): Promise<string> {
   }
 }
 
-function within(inner: string, outer: string): boolean {
-  return inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
-}
-
 /**
  * Refuses a local-to-local mirror whose folders overlap. A destination
  * inside the source is copied into itself, one level deeper each run; a
@@ -25,7 +22,7 @@ function within(inner: string, outer: string): boolean {
  */
 export async function refuseOverlap(source: string, target: string): Promise<void> {
   const [realSource, realTarget] = await Promise.all([realOrNearest(source), realOrNearest(target)]);
-  if (within(realTarget, realSource) || within(realSource, realTarget)) {
+  if (isInside(realSource, realTarget) || isInside(realTarget, realSource)) {
     throw new FerryError(
       'INVALID_INPUT',
       `The source "${realSource}" and the destination "${realTarget}" overlap: one is inside the other`,

@@ -3,7 +3,7 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { displayName, unsafeNameReason, windowsNameProblem } from '../../../shared/names.js';
 import { joinRemote } from '../../../shared/remotePath.js';
-import { fromNodeError } from '../../core/errors/fromNodeError.js';
+import { errnoOf, fromNodeError } from '../../core/errors/fromNodeError.js';
 import type { RemoteFileSystem } from '../../core/remote/remoteFileSystem.js';
 import { caseCollisions } from '../../core/transfers/localNames.js';
 import { PARTIAL_SUFFIX } from '../../core/transfers/partialFile.js';
@@ -51,10 +51,6 @@ function isPartialName(name: string): boolean {
 
 function childPath(relative: string, name: string): string {
   return relative === '' ? name : `${relative}/${name}`;
-}
-
-function errnoOf(error: unknown): unknown {
-  return error instanceof Error && 'code' in error ? error.code : undefined;
 }
 
 /**

@@ -37,7 +37,8 @@ const REASON_BY_ERRNO: Record<string, string> = {
   EMFILE: 'too many open files',
 };
 
-function errnoOf(error: unknown): string | undefined {
+/** The `code` a Node error carries (`ENOENT`, …), or undefined. */
+export function errnoOf(error: unknown): string | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
     return error.code;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FerryError, type FerryErrorShape } from '../../../shared/errors.js';
+import { errorShapeOf, FerryError } from '../../../shared/errors.js';
 import { displayName } from '../../../shared/names.js';
 import { silentLog, type LogSink } from '../log/messageLog.js';
 import type { Lease, SessionPool } from '../sessions/sessionPool.js';
@@ -87,11 +87,6 @@ const SESSION_BREAKING = new Set(['CONNECTION_LOST', 'TIMEOUT', 'PROTOCOL']);
 
 /** How many finished jobs the successful list keeps; older ones drop off. */
 const SUCCEEDED_KEPT = 10_000;
-
-function toShape(error: unknown): FerryErrorShape {
-  if (error instanceof FerryError) return error.toShape();
-  return { code: 'LOCAL_IO', message: error instanceof Error ? error.message : String(error), retryable: false };
-}
 
 const ACTION_POLICY: Record<OverwriteAction, OverwritePolicy> = {
   overwrite: 'overwrite',
@@ -537,7 +532,7 @@ export class TransferQueue {
   }
 
   private failedRun(job: TransferJob, error: unknown, lease: Lease | undefined): void {
-    const shape = toShape(error);
+    const shape = errorShapeOf(error);
     const stop = this.running.get(job.id)?.stop;
     if (lease) {
       if (SESSION_BREAKING.has(shape.code)) lease.discard();

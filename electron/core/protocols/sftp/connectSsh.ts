@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Client, ConnectConfig, ParsedKey, SFTPWrapper } from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import { FerryError } from '../../../../shared/errors.js';
+import { errnoOf } from '../../errors/fromNodeError.js';
 import type { FerryUrl } from '../../../../shared/url.js';
 import { defaultDataFolder } from '../../appData.js';
 import type { LogSink } from '../../log/messageLog.js';
@@ -68,12 +69,6 @@ export function hostKeyAlgorithmOrder(knownTypes: readonly string[]): string[] {
 function levelOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'level' in error && typeof error.level === 'string'
     ? error.level
-    : undefined;
-}
-
-function errnoOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-    ? error.code
     : undefined;
 }
 

@@ -1,23 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, realpath, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { FerryError } from '../../../../shared/errors.js';
+import { errnoOf } from '../../errors/fromNodeError.js';
+import { isInside } from '../../local/isInside.js';
 
 function denied(name: string, why: string): FerryError {
   return new FerryError('PERMISSION_DENIED', `Access to "${name}" is not allowed: ${why}`);
-}
-
-function errnoOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined;
-}
-
-/** True when `path` is `root` or lies inside it (both real paths). */
-export function isInside(root: string, path: string): boolean {
-  if (path === root) return true;
-  const prefix = root.endsWith(sep) ? root : root + sep;
-  return path.startsWith(prefix);
 }
 
 /** Ends the hidden name an upload is written under until it is complete. */

@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, open, realpath, rename, rm, symlink, writeFile } from '
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isInside } from '../../../../electron/core/local/isInside.js';
 import {
   confirmFolderUnchanged,
   confirmOpenedInside,
-  isInside,
   requestSegments,
   uploadInProgressPath,
   resolveReadPath,
