@@ -6,7 +6,7 @@ import { joinRemote } from '../../../shared/remotePath.js';
 import { errnoOf, fromNodeError } from '../../core/errors/fromNodeError.js';
 import type { RemoteFileSystem } from '../../core/remote/remoteFileSystem.js';
 import { caseCollisions } from '../../core/transfers/localNames.js';
-import { PARTIAL_SUFFIX } from '../../core/transfers/partialFile.js';
+import { isPartialName } from '../../core/transfers/partialFile.js';
 
 /**
  * What one path of a mirror's side is. A `link` is a symbolic link in a
@@ -39,15 +39,6 @@ export interface Tree {
 export type Side = 'source' | 'destination';
 
 type Warn = (text: string) => void;
-
-/**
- * Ferry's own unfinished transfers (`x.ferrypart`): a leftover, not a file
- * anyone meant to copy, and copying one would write the very partial the
- * copy of `x` is writing. get -r and put -r skip them the same way.
- */
-function isPartialName(name: string): boolean {
-  return name.endsWith(PARTIAL_SUFFIX);
-}
 
 function childPath(relative: string, name: string): string {
   return relative === '' ? name : `${relative}/${name}`;

@@ -11,7 +11,7 @@ import type { RemoteFileSystem } from '../remote/remoteFileSystem.js';
 import type { NewTransfer, TransferJob } from './job.js';
 import { caseCollisions, foldName, unsafeLocalNameReason } from './localNames.js';
 import { isCaseInsensitiveFolder } from './caseSensitivity.js';
-import { PARTIAL_SUFFIX } from './partialFile.js';
+import { isPartialName, PARTIAL_SUFFIX } from './partialFile.js';
 
 /**
  * Expands one folder job by one level: creates the destination folder,
@@ -34,16 +34,6 @@ export async function expandFolder(
   return job.direction === 'download'
     ? expandRemoteFolder(job, session, log, signal)
     : expandLocalFolder(job, session, log, signal);
-}
-
-/**
- * A file named like Ferry's own unfinished transfers (`x.ferrypart`: a
- * download's partial, or an atomic upload's before its rename). Moving
- * one would race with the transfer of `x`, whose partial has that very
- * name, and it is a leftover, not a file anyone meant to copy.
- */
-function isPartialName(name: string): boolean {
-  return name.endsWith(PARTIAL_SUFFIX);
 }
 
 const PARTIAL_SKIPPED = `an unfinished transfer (${PARTIAL_SUFFIX}), not copied`;

@@ -9,6 +9,16 @@ import { close as closeFd, fstat as fstatFd, lstat, open as openFd } from '../lo
 /** The suffix of a download in progress, beside its final name. */
 export const PARTIAL_SUFFIX = '.ferrypart';
 
+/**
+ * A name like Ferry's own unfinished transfers (`x.ferrypart`: a
+ * download's partial, or an atomic upload's before its rename). Copying
+ * one would race with the transfer of `x`, whose partial has that very
+ * name, and it is a leftover, not a file anyone meant to copy.
+ */
+export function isPartialName(name: string): boolean {
+  return name.endsWith(PARTIAL_SUFFIX);
+}
+
 /** The longest name most file systems take, in bytes (NTFS counts UTF-16 units, never more than bytes). */
 const LONGEST_NAME_BYTES = 255;
 
