@@ -222,10 +222,11 @@ async function runUpload(
     // Our own finished upload whose completion was not saved before a crash.
     return { state: 'done', verified: 'size', size: source.size ?? 0 };
   }
-  const direct = !(context.atomicUpload && session.capabilities.rename);
+  // Written under a temporary name and renamed into place, or straight under the final name.
+  const atomic = context.atomicUpload && session.capabilities.rename;
   if (
     existing &&
-    direct &&
+    !atomic &&
     job.attempts > 0 &&
     sameSource &&
     existing.size !== null &&
@@ -255,8 +256,7 @@ async function runUpload(
       resume = true;
     }
   }
-  const temporaryPath =
-    context.atomicUpload && session.capabilities.rename ? partialPathFor(job.remotePath) : undefined;
+  const temporaryPath = atomic ? partialPathFor(job.remotePath) : undefined;
   if (decided === 'rename' || (decided === 'overwrite' && (temporaryPath === undefined || !sameSource))) {
     // Replacing: never continue what is there. Without a temporary name the
     // existing file is the one written to, and resuming would append to it.
