@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../electron/cli/exitCodes.js';
 import { runCli } from '../../../electron/cli/run.js';
+import { runFerry, type CliRun } from '../../cliRun.js';
 import { scratchFolder, servers, sha256, urlFor, user, writeOwned, type TlsVariant } from './ftpFixtures.js';
 
 const scratch = scratchFolder('cli');
@@ -20,12 +21,8 @@ afterAll(() => {
 });
 
 /** Runs `ferry` with the test user's name in the URL and the password in FERRY_PASSWORD. */
-async function ferry(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const env = { FERRY_PASSWORD: user.password, FERRY_HOME: local };
-  const code = await runCli(args, { out: (text) => (out += text), err: (text) => (err += text) }, env);
-  return { code, out, err };
+function ferry(...args: string[]): Promise<CliRun> {
+  return runFerry(args, { FERRY_PASSWORD: user.password, FERRY_HOME: local });
 }
 
 function url(variant: TlsVariant, path: string): string {

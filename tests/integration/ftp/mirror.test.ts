@@ -14,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../electron/cli/run.js';
+import { runFerry, type CliRun } from '../../cliRun.js';
 import { scratchFolder, sha256, urlFor, user, writeOwned } from './ftpFixtures.js';
 
 const scratch = scratchFolder('mirror');
@@ -25,12 +25,8 @@ afterAll(() => {
   rmSync(local, { recursive: true, force: true });
 });
 
-async function ferry(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const env = { FERRY_PASSWORD: user.password, FERRY_HOME: join(local, 'home') };
-  const code = await runCli(args, { out: (text) => (out += text), err: (text) => (err += text) }, env);
-  return { code, out, err };
+function ferry(...args: string[]): Promise<CliRun> {
+  return runFerry(args, { FERRY_PASSWORD: user.password, FERRY_HOME: join(local, 'home') });
 }
 
 const url = (path: string): string => urlFor('plain', path).replace('://', `://${user.name}@`);

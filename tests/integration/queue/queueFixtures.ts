@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { runCli } from '../../../electron/cli/run.js';
+import { runFerry, type CliRun } from '../../cliRun.js';
 import { loadServers } from '../../servers/config.js';
 
 export const servers = loadServers();
@@ -23,22 +23,9 @@ export function trustFor(protocol: QueueProtocol): string[] {
   return [];
 }
 
-export interface CliResult {
-  code: number;
-  out: string;
-  err: string;
-}
-
 /** Runs `ferry` in this process with the test user's password and a throwaway data folder. */
-export async function ferry(home: string, ...args: string[]): Promise<CliResult> {
-  let out = '';
-  let err = '';
-  const code = await runCli(
-    args,
-    { out: (text) => (out += text), err: (text) => (err += text) },
-    { FERRY_HOME: home, FERRY_PASSWORD: user.password },
-  );
-  return { code, out, err };
+export function ferry(home: string, ...args: string[]): Promise<CliRun> {
+  return runFerry(args, { FERRY_HOME: home, FERRY_PASSWORD: user.password });
 }
 
 /** Writes `count` files of `size` random bytes spread over `folders` subfolders. */

@@ -5,18 +5,14 @@ import { chown, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../electron/cli/run.js';
+import { runFerry, type CliRun } from '../../cliRun.js';
 import { passwordUser, removeAll, servers, sshd, uniqueName } from './sftpTestKit.js';
 
 let local = '';
 let folder = '';
 
-async function ferry(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const env = { FERRY_HOME: join(local, 'home') };
-  const code = await runCli(args, { out: (text) => (out += text), err: (text) => (err += text) }, env);
-  return { code, out, err };
+function ferry(...args: string[]): Promise<CliRun> {
+  return runFerry(args, { FERRY_HOME: join(local, 'home') });
 }
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CliRun } from '../../cliRun.js';
 import type { HashAlgorithm, TransferOptions, UploadOptions } from '../../../electron/core/remote/remoteFileSystem.js';
 
 vi.mock('../../../electron/core/remote/openRemote.js', async () => {
@@ -67,16 +68,12 @@ vi.mock('../../../electron/core/transfers/caseSensitivity.js', () => ({
   isCaseInsensitiveFolder: () => Promise.resolve(true),
 }));
 
-const { runCli } = await import('../../../electron/cli/run.js');
+const { runFerry } = await import('../../cliRun.js');
 
 let folder: string;
 
-async function ferry(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const env = { FERRY_HOME: join(folder, 'home') };
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) }, env);
-  return { code, out, err };
+function ferry(...args: string[]): Promise<CliRun> {
+  return runFerry(args, { FERRY_HOME: join(folder, 'home') });
 }
 
 beforeEach(async () => {

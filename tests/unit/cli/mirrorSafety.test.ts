@@ -2,6 +2,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, utimes
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CliRun } from '../../cliRun.js';
 
 // Failures the test user (often root) cannot provoke with permissions:
 // listing or removing a path named in these sets fails as EACCES would.
@@ -35,17 +36,15 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 });
 
 const { runCli } = await import('../../../electron/cli/run.js');
+const { runFerry } = await import('../../cliRun.js');
 
 let folder: string;
 let home: string;
 let src: string;
 let dst: string;
 
-async function ferry(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) }, { FERRY_HOME: home });
-  return { code, out, err };
+function ferry(...args: string[]): Promise<CliRun> {
+  return runFerry(args, { FERRY_HOME: home });
 }
 
 /** Every file and link under `root`, relative, sorted. */

@@ -3,16 +3,13 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../electron/cli/run.js';
+import { runFerry, type CliRun } from '../../cliRun.js';
 
 let folder: string;
 let home: string;
 
-async function ferry(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) }, { FERRY_HOME: home });
-  return { code, out, err };
+function ferry(...args: string[]): Promise<CliRun> {
+  return runFerry(args, { FERRY_HOME: home });
 }
 
 const sha = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');

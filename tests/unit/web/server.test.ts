@@ -52,6 +52,18 @@ function get(
   });
 }
 
+/** Sends raw bytes (a request Node's client would refuse to send) and returns all the server answered. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const raw = connect(port, '127.0.0.1');
+    let text = '';
+    raw.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    raw.on('end', () => resolve(text));
+    raw.on('error', reject);
+    raw.write(request);
+  });
+}
+
 type SocketOutcome = { kind: 'open'; socket: WebSocket } | { kind: 'refused'; status: number };
 
 /** Opens a WebSocket, resolving either with the open socket or with the HTTP status that refused it. */
@@ -221,14 +233,10 @@ describe('startWebServer', () => {
     });
 
     it('answers 400 to a request target it cannot read, and keeps running', async () => {
-      const raw = connect(port, '127.0.0.1');
-      const answer = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        raw.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
-        raw.on('end', () => resolve(text));
-        raw.on('error', reject);
-        raw.write(`GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
-      });
+      const answer = await rawExchange(
+        port,
+        `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+      );
       expect(answer).toMatch(/^HTTP\/1\.1 400/);
       expect((await get(port, '/')).status).toBe(200);
     });
@@ -380,17 +388,11 @@ describe('startWebServer', () => {
     });
 
     it('answers 400 to an upgrade whose target it cannot read, and keeps running', async () => {
-      const raw = connect(port, '127.0.0.1');
-      const answer = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        raw.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
-        raw.on('end', () => resolve(text));
-        raw.on('error', reject);
-        raw.write(
-          `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
-            `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
-        );
-      });
+      const answer = await rawExchange(
+        port,
+        `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      );
       expect(answer).toMatch(/^HTTP\/1\.1 400/);
       expect((await get(port, '/')).status).toBe(200);
     });

@@ -659,25 +659,15 @@ describe('TransferQueue telling the window with nothing running', () => {
     const [job] = queue.list();
     if (!job) throw new Error('the job was not queued');
     queue.pause(job.id);
-    await expect
-      .poll(
-        () =>
-          batches
-            .flat()
-            .filter((seen) => seen.id === job.id)
-            .at(-1)?.state,
-      )
-      .toBe('paused');
+    /** The state the window was last told for the job. */
+    const lastReported = (): string | undefined =>
+      batches
+        .flat()
+        .filter((seen) => seen.id === job.id)
+        .at(-1)?.state;
+    await expect.poll(lastReported).toBe('paused');
     queue.cancel(job.id);
-    await expect
-      .poll(
-        () =>
-          batches
-            .flat()
-            .filter((seen) => seen.id === job.id)
-            .at(-1)?.state,
-      )
-      .toBe('canceled');
+    await expect.poll(lastReported).toBe('canceled');
     await queue.close();
   });
 });
