@@ -53,6 +53,26 @@ function keyboardMethod(chosen: Choice): KeyboardInteractiveAuthMethod {
   throw new Error(`expected keyboard-interactive, got ${JSON.stringify(chosen)}`);
 }
 
+/**
+ * The keyboard-interactive method a handler picks when the person answers
+ * every question put to them with '123456'; `asked` collects those questions.
+ */
+function keyboardAnsweringCodes(password: string | undefined) {
+  const asked: string[] = [];
+  const handler = openSshOrderAuthHandler(
+    material({
+      ...(password === undefined ? {} : { password }),
+      onPrompt: (request) => {
+        asked.push(...request.prompts.map((p) => p.prompt));
+        return Promise.resolve(['123456']);
+      },
+    }),
+    { tried: [] },
+  );
+  choose(handler, null);
+  return { keyboard: keyboardMethod(choose(handler, ['keyboard-interactive'])), asked };
+}
+
 describe('the OpenSSH order of authentication', () => {
   it('asks none, then agent, identity file, keyboard-interactive, password', () => {
     const all = material({ password: 'pw', privateKey: fakeKey, agent: '/tmp/agent.sock' });
@@ -101,19 +121,7 @@ describe('the OpenSSH order of authentication', () => {
   it.each(["One-time password (OATH) for `me': ", 'Enter PASSCODE: ', 'Verification code: ', 'Password: '])(
     'asks the person for %j rather than answering it with the password (again)',
     async (second) => {
-      const asked: string[] = [];
-      const handler = openSshOrderAuthHandler(
-        material({
-          password: 'pw',
-          onPrompt: (request) => {
-            asked.push(...request.prompts.map((p) => p.prompt));
-            return Promise.resolve(['123456']);
-          },
-        }),
-        { tried: [] },
-      );
-      choose(handler, null);
-      const keyboard = keyboardMethod(choose(handler, ['keyboard-interactive']));
+      const { keyboard, asked } = keyboardAnsweringCodes('pw');
       if (second === 'Password: ') {
         keyboard.prompt('', '', '', [{ prompt: 'Password: ', echo: false }], () => undefined);
       }
@@ -126,18 +134,7 @@ describe('the OpenSSH order of authentication', () => {
   );
 
   it('raises other questions through onPrompt', async () => {
-    const asked: string[] = [];
-    const handler = openSshOrderAuthHandler(
-      material({
-        onPrompt: (request) => {
-          asked.push(...request.prompts.map((p) => p.prompt));
-          return Promise.resolve(['123456']);
-        },
-      }),
-      { tried: [] },
-    );
-    choose(handler, null);
-    const keyboard = keyboardMethod(choose(handler, ['keyboard-interactive']));
+    const { keyboard, asked } = keyboardAnsweringCodes(undefined);
     const answers = await new Promise<string[]>((resolve) => {
       keyboard.prompt('', 'Enter the code', '', [{ prompt: 'Code: ', echo: true }], resolve);
     });
