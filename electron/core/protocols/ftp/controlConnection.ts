@@ -3,6 +3,7 @@ import { connect as connectTls, createSecureContext, type SecureContext, type TL
 import { FerryError } from '../../../../shared/errors.js';
 import type { LogSink } from '../../log/messageLog.js';
 import { canceledError } from '../../remote/streams.js';
+import { trustedCertificates } from '../../trust/systemCertificates.js';
 import { verifyCertificate } from './certificateTrust.js';
 import { redactCommand } from './commandLine.js';
 import { describeReply, type FtpReply } from './reply.js';
@@ -40,8 +41,10 @@ interface Waiter {
 /**
  * One TLS context for every FTPS connection of the process. Without it each
  * tls.connect builds its own (root store included), which cost more than
- * the resumed handshake itself on a data connection per small file. The
- * context holds no per-server state: certificates are checked by
+ * the resumed handshake itself on a data connection per small file. It
+ * trusts the system store as well as Node's roots (trustedCertificates),
+ * read once, at the first TLS connection. The context holds no per-server
+ * state: certificates are checked by
  * verifyCertificate, and sessions are passed to each connection.
  */
 let clientContext: SecureContext | undefined;
@@ -52,7 +55,7 @@ export function tlsClientOptions(host: string): {
   servername?: string;
   secureContext: SecureContext;
 } {
-  clientContext ??= createSecureContext({ minVersion: 'TLSv1.2' });
+  clientContext ??= createSecureContext({ minVersion: 'TLSv1.2', ca: trustedCertificates() });
   // Certificates are checked by verifyCertificate (so a pinned one can pass);
   // SNI must not carry an IP address (RFC 6066 section 3).
   return isIP(host) === 0
