@@ -37,6 +37,13 @@ import { test } from 'vitest';
 import { loadServers } from '../servers/config.js';
 import { childCpuSeconds } from './childCpu.js';
 
+// A NODE_EXTRA_CA_CERTS in the environment (some systems point it at the
+// whole system bundle) makes Node 20 parse that file at every start, TLS or
+// not: about 40 ms per run here. Ferry reads the system store itself at its
+// first TLS connection (core/trust/systemCertificates.ts), and the peers
+// ignore the variable, so every tool runs without it.
+delete process.env['NODE_EXTRA_CA_CERTS'];
+
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const state = loadServers();
 const keyUser = state.users.key;

@@ -34,6 +34,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// A NODE_EXTRA_CA_CERTS in the environment (some systems point it at the
+// whole system bundle) makes Node 20 parse that file at every start, TLS or
+// not: about 40 ms per run here. Ferry reads the system store itself at its
+// first TLS connection (core/trust/systemCertificates.ts), and the peers
+// ignore the variable, so every tool runs without it.
+delete process.env.NODE_EXTRA_CA_CERTS;
+
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const ferryBin = join(root, 'bin/ferry.js');
 
