@@ -4,20 +4,24 @@ import {
   constants,
   fstat as fstatCallback,
   fstatSync,
+  linkSync,
   lstatSync,
   open as openCallback,
   openSync,
   readSync,
   renameSync,
   statSync,
+  unlinkSync,
   utimesSync,
   type Stats,
 } from 'node:fs';
 import {
+  link as linkPooled,
   lstat as lstatPooled,
   open as openHandle,
   rename as renamePooled,
   stat as statPooled,
+  unlink as unlinkPooled,
   utimes as utimesPooled,
 } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
@@ -175,6 +179,20 @@ export function rename(from: string, to: string): Promise<void> {
   return quick(
     () => renameSync(from, to),
     () => renamePooled(from, to),
+  );
+}
+
+export function link(existing: string, created: string): Promise<void> {
+  return quick(
+    () => linkSync(existing, created),
+    () => linkPooled(existing, created),
+  );
+}
+
+export function unlink(path: string): Promise<void> {
+  return quick(
+    () => unlinkSync(path),
+    () => unlinkPooled(path),
   );
 }
 

@@ -2,9 +2,10 @@ import { open, stat, unlink } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { FileEntry } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
-import { fromNodeError } from '../errors/fromNodeError.js';
 import { fileWriteStream } from '../local/fileWriteStream.js';
-import { rename, utimes } from '../local/quickFs.js';
+import { errnoOf, fromNodeError } from '../errors/fromNodeError.js';
+import { moveIntoPlace } from '../local/moveIntoPlace.js';
+import { utimes } from '../local/quickFs.js';
 import type { HashAlgorithm, RemoteFileSystem } from '../remote/remoteFileSystem.js';
 import { emptyPartial, openPartial, partialPathFor } from './partialFile.js';
 import type { Throttle } from './throttle.js';
@@ -30,6 +31,13 @@ export interface DownloadFileOptions {
    * itself loses nothing without it (the kernel still writes the data).
    */
   sync?: boolean;
+  /**
+   * Replace a file that has the final name by then. Default true. False
+   * when there was none as the download began: one made since (by another
+   * program) is kept, and the download fails with ALREADY_EXISTS, complete
+   * in its partial file.
+   */
+  replace?: boolean;
 }
 
 export interface DownloadResult {
@@ -162,8 +170,15 @@ export async function downloadFile(
       const when = new Date(info.modified);
       await utimes(partialPath, when, when);
     }
-    await rename(partialPath, target);
+    await moveIntoPlace(partialPath, target, options.replace ?? true);
   } catch (error) {
+    if (errnoOf(error) === 'EEXIST') {
+      throw new FerryError(
+        'ALREADY_EXISTS',
+        `${target} appeared during the download and was left alone; the download is complete in ${partialPath}`,
+        { cause: error },
+      );
+    }
     throw fromNodeError(error, 'finish the download to', target);
   }
   const verified = options.hashCheck?.algorithm ?? (expected === null ? 'none' : 'size');

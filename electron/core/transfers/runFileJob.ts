@@ -1,12 +1,12 @@
 import type { Stats } from 'node:fs';
-import { rename as renameLocal } from 'node:fs/promises';
+import { rename as renameLocal, unlink as unlinkLocal } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseExpectedHash } from '../../../shared/expectedHash.js';
 import { FerryError } from '../../../shared/errors.js';
 import { joinRemote, remoteBaseName, remoteParent } from '../../../shared/remotePath.js';
 import { lstat, stat } from '../local/quickFs.js';
 import type { RemoteFileSystem } from '../remote/remoteFileSystem.js';
-import { downloadFile } from './downloadFile.js';
+import { downloadFile, type DownloadResult } from './downloadFile.js';
 import type { TransferJob } from './job.js';
 import { numberedName } from './localNames.js';
 import type { FileFacts, OverwriteAction } from './overwrite.js';
@@ -138,6 +138,9 @@ async function runDownload(
     // Our own finished download whose completion was not saved before a crash.
     return { state: 'done', verified: 'size', size: existing.size ?? 0 };
   }
+  // Only a file that was there as the job began is the user's to replace;
+  // one that appears while it runs is kept.
+  let replace = existing !== null;
   if (existing) {
     const action = await context.resolveConflict(job, source ?? { size: job.size, modified: null }, existing);
     if (action === 'skip') return { state: 'skipped', reason: 'the file exists' };
@@ -153,6 +156,7 @@ async function runDownload(
       });
       job.localPath = join(folder, name);
       context.claimDestination(job.localPath);
+      replace = false;
     } else if (action === 'resume' && canContinue(session, existing, source)) {
       // The existing file is an incomplete copy: continue it as our partial.
       await renameLocal(job.localPath, partialPathFor(job.localPath));
@@ -173,27 +177,41 @@ async function runDownload(
     if (leftover !== null && (leftover.size ?? 0) > 0 && canContinue(session, leftover, source)) resume = true;
   }
   job.started = true;
-  const result = await downloadFile(session, job.remotePath, job.localPath, {
-    ...(source
-      ? {
-          source: {
-            name: remoteBaseName(job.remotePath),
-            type: 'file',
-            size: source.size ?? 0,
-            modified: source.modified,
-            permissions: null,
-            hidden: false,
-          },
-        }
-      : {}),
-    resume,
-    signal,
-    keepModified: context.keepModified,
-    sync: context.sync,
-    throttle: context.throttle.download,
-    hashCheck,
-    onProgress: context.onProgress,
-  });
+  let result: DownloadResult;
+  try {
+    result = await downloadFile(session, job.remotePath, job.localPath, {
+      ...(source
+        ? {
+            source: {
+              name: remoteBaseName(job.remotePath),
+              type: 'file',
+              size: source.size ?? 0,
+              modified: source.modified,
+              permissions: null,
+              hidden: false,
+            },
+          }
+        : {}),
+      resume,
+      replace,
+      signal,
+      keepModified: context.keepModified,
+      sync: context.sync,
+      throttle: context.throttle.download,
+      hashCheck,
+      onProgress: context.onProgress,
+    });
+  } catch (error) {
+    // The name was taken while the download ran. A file with the source's
+    // size and time is this same file: one of ours, finished before a
+    // crash whose save did not record it. Anything else stays, and so does
+    // the finished partial, for the user to decide on a retry.
+    const appeared =
+      error instanceof FerryError && error.code === 'ALREADY_EXISTS' ? await localFacts(job.localPath) : null;
+    if (appeared === null || source === null || !sameFacts(appeared, source)) throw error;
+    await unlinkLocal(partialPathFor(job.localPath)).catch(() => undefined);
+    return { state: 'done', verified: 'size', size: appeared.size ?? 0 };
+  }
   return { state: 'done', verified: result.verified, size: result.size };
 }
 

@@ -19,6 +19,8 @@ export class MemoryServer {
   readonly downloadFaults: { afterBytes: number; error: FerryError }[] = [];
   /** Failures to inject into the next uploads, one per call: what arrived by then is kept, as a server keeps it. */
   readonly uploadFaults: { afterBytes: number; error: FerryError }[] = [];
+  /** Runs as each download starts: another program acting while it runs. */
+  beforeDownload: ((path: string) => Promise<void>) | null = null;
   /** Offsets downloads were started at, in order. */
   readonly downloadOffsets: number[] = [];
   /** Sessions ever opened, and the most open at once. */
@@ -133,6 +135,7 @@ export class MemoryFileSystem implements RemoteFileSystem {
     if (!file) throw new FerryError('NOT_FOUND', `${path} not found`);
     const offset = options.offset ?? 0;
     this.server.downloadOffsets.push(offset);
+    await this.server.beforeDownload?.(path);
     const fault = this.server.downloadFaults.shift();
     this.server.transfersNow += 1;
     this.server.maxTransfers = Math.max(this.server.maxTransfers, this.server.transfersNow);

@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
-import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import type { SocketType } from 'node:dgram';
 import { FerryError } from '../../../../shared/errors.js';
-import { fromNodeError } from '../../errors/fromNodeError.js';
+import { errnoOf, fromNodeError } from '../../errors/fromNodeError.js';
+import { moveIntoPlace } from '../../local/moveIntoPlace.js';
 import { fileBlockSink, fileBlockSource } from './blockStreams.js';
 import { answerOptions, type ServerOptionLimits } from './options.js';
 import { encodeAck, encodeOack, type RequestPacket, type TransferMode } from './packet.js';
@@ -196,20 +197,14 @@ async function serveWrite(
 }
 
 /**
- * Moves a finished upload into place. Without overwrite, link() refuses an
- * existing name atomically, so a file created meanwhile is never replaced.
+ * Moves a finished upload into place. Without overwrite, a name taken
+ * meanwhile is never replaced (moveIntoPlace).
  */
 async function place(temporary: string, final: string, overwrite: boolean, name: string): Promise<void> {
   try {
-    if (overwrite) {
-      await rename(temporary, final);
-      return;
-    }
-    await link(temporary, final);
-    await unlink(temporary);
+    await moveIntoPlace(temporary, final, overwrite);
   } catch (error) {
-    const errno = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-    if (errno === 'EEXIST') {
+    if (errnoOf(error) === 'EEXIST') {
       throw new FerryError('ALREADY_EXISTS', `"${name}" appeared during the upload and overwriting is not allowed`);
     }
     throw fromNodeError(error, 'store', name);

@@ -132,6 +132,26 @@ describe('downloadFile', () => {
     await expect(lstat(target)).rejects.toThrow();
   });
 
+  it('keeps a file that appeared under the final name during the download, unless told to replace', async () => {
+    /** A server whose download lets another program create the target halfway. */
+    class RacedDisk extends LocalDisk {
+      override async download(path: string, destination: Writable, options: TransferOptions = {}): Promise<number> {
+        await writeFile(target, 'made meanwhile');
+        return super.download(path, destination, options);
+      }
+    }
+    const refused = downloadFile(new RacedDisk(folder), source, target, { replace: false });
+    await expect(refused).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await expect(refused).rejects.toThrow(/appeared during the download and was left alone/);
+    expect(await readFile(target, 'utf8')).toBe('made meanwhile');
+    expect(sha(await readFile(partialPathFor(target)))).toBe(sha(content));
+
+    // The file was there when the download began (the user chose to overwrite it).
+    await rm(partialPathFor(target));
+    await downloadFile(new RacedDisk(folder), source, target, { replace: true });
+    expect(sha(await readFile(target))).toBe(sha(content));
+  });
+
   it('refuses to download a folder', async () => {
     await expect(downloadFile(new LocalDisk(folder), folder, target)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });

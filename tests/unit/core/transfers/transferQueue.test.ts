@@ -232,6 +232,59 @@ describe('TransferQueue', () => {
     await queue.close();
   });
 
+  it('keeps a file that appeared under the download’s name meanwhile, and asks about it on a retry', async () => {
+    const data = randomBytes(5000);
+    server.addFile('/notes.txt', data);
+    const target = join(folder, 'notes.txt');
+    server.beforeDownload = () => writeFile(target, 'written meanwhile');
+    const questions: OverwriteQuestion[] = [];
+    const queue = await TransferQueue.open(
+      queueOptions({
+        overwrite: 'ask',
+        ask: (question) => {
+          questions.push(question);
+          return Promise.resolve({ action: 'overwrite', applyToAll: false });
+        },
+      }),
+    );
+    const [job] = queue.add([
+      { site: 's', direction: 'download', kind: 'file', remotePath: '/notes.txt', localPath: target },
+    ]);
+    await queue.whenIdle();
+    expect(queue.failed()[0]?.error?.code).toBe('ALREADY_EXISTS');
+    expect(await readFile(target, 'utf8')).toBe('written meanwhile');
+    expect(questions).toEqual([]);
+
+    server.beforeDownload = null;
+    queue.retry(job?.id ?? '');
+    await queue.whenIdle();
+    expect(questions).toHaveLength(1);
+    expect(sha(await readFile(target))).toBe(sha(data));
+    expect(await readdir(folder)).toEqual(['notes.txt']);
+    // The retry finished the complete partial instead of fetching the file again.
+    expect(server.downloadOffsets).toEqual([0]);
+    await queue.close();
+  });
+
+  it('counts a copy of the same file that appeared meanwhile as done (its own, from before a crash)', async () => {
+    const data = randomBytes(5000);
+    server.addFile('/notes.txt', data);
+    const modified = server.files.get('/notes.txt')?.modified ?? 0;
+    const target = join(folder, 'notes.txt');
+    server.beforeDownload = async () => {
+      await writeFile(target, data);
+      await utimes(target, new Date(modified), new Date(modified));
+    };
+    const queue = await TransferQueue.open(
+      queueOptions({ overwrite: 'ask', ask: () => Promise.reject(new Error('asked')) }),
+    );
+    queue.add([{ site: 's', direction: 'download', kind: 'file', remotePath: '/notes.txt', localPath: target }]);
+    await queue.whenIdle();
+    expect(queue.failed()).toEqual([]);
+    expect(await readdir(folder)).toEqual(['notes.txt']);
+    await queue.close();
+  });
+
   it('renames to "name (1).ext", and overwrites only when sizes differ when told so', async () => {
     server.addFile('/r/image.iso', Buffer.from('1234'));
     server.addFile('/r/same.txt', Buffer.from('abc'));

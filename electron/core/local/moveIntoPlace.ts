@@ -1,0 +1,46 @@
+import { errnoOf } from '../errors/fromNodeError.js';
+import { link, lstat, rename, unlink } from './quickFs.js';
+
+/** An EEXIST error as Node's own calls give it, for a name found taken. */
+function nameTaken(path: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`EEXIST: file already exists, link '${path}'`), {
+    code: 'EEXIST',
+    syscall: 'link',
+    path,
+  });
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/**
+ * Gives a finished file its final name. With `replace`, whatever has that
+ * name goes (rename). Without it, a name taken by then (another program's
+ * file, made while the transfer ran) is kept and this fails with EEXIST:
+ * link() claims the name atomically and the temporary name is removed
+ * after. File systems without hard links (FAT, exFAT, some network and
+ * FUSE ones) refuse link() with varying errors; there the name is checked
+ * just before the rename, which leaves a window of microseconds.
+ */
+export async function moveIntoPlace(from: string, to: string, replace: boolean): Promise<void> {
+  if (replace) {
+    await rename(from, to);
+    return;
+  }
+  try {
+    await link(from, to);
+  } catch (error) {
+    if (errnoOf(error) === 'EEXIST') throw error;
+    if (await exists(to)) throw nameTaken(to);
+    await rename(from, to);
+    return;
+  }
+  await unlink(from);
+}
