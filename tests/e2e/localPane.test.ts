@@ -129,6 +129,31 @@ describe('browser mode', () => {
     expect(names.at(-1)).toBe('alpha.txt');
   });
 
+  it('sorts from the keyboard: Tab from the rows to the sorted header, arrows along, Enter, ArrowDown back', async () => {
+    await expect.poll(() => rowNames(localGrid())).toHaveLength(5);
+    await localGrid().focus();
+    await page.keyboard.press('Tab');
+    const focused = page.locator(':focus');
+    const focusedLabel = (): Promise<string | null> => focused.textContent();
+    await expect.poll(focusedLabel).toContain('Name');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(focusedLabel).toContain('Size');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => localGrid().getByRole('columnheader', { name: /Size/ }).getAttribute('aria-sort'))
+      .toBe('descending');
+    await expect
+      .poll(() => rowNames(localGrid()))
+      .toEqual(['delta-folder', 'echo-link', 'charlie.iso', 'alpha.txt', 'bravo.bin']);
+    // Space sorts too, and never reaches the rows (where it would select).
+    await page.keyboard.press(' ');
+    await expect
+      .poll(() => localGrid().getByRole('columnheader', { name: /Size/ }).getAttribute('aria-sort'))
+      .toBe('ascending');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => focused.getAttribute('role')).toBe('grid');
+  });
+
   it('navigates with the path box, double-click, the keyboard and Up', async () => {
     const pathBox = localPane().getByRole('textbox', { name: 'Local path' });
     await localGrid().getByRole('row', { name: 'delta-folder' }).dblclick();

@@ -57,6 +57,7 @@ function sizeText(entry: FileEntry): string {
 export function FileGrid(props: FileGridProps) {
   const { entries, focused, selected } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
   const typeAhead = useRef({ text: '', at: 0 });
   const idPrefix = useId();
   const rowId = (index: number): string => `${idPrefix}-row-${index}`;
@@ -190,8 +191,32 @@ export function FileGrid(props: FileGridProps) {
     else selectIndex(index, 'single');
   };
 
+  // The header row is one Tab stop (the sorted column's button); arrows move
+  // along it, Enter or Space sorts, ArrowDown goes back to the rows. Keys
+  // stop here, so the rows' own handling (Space selects) never sees them.
+  const onHeaderKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    event.stopPropagation();
+    const buttons = [...event.currentTarget.querySelectorAll('button')];
+    const at = buttons.indexOf(event.target as HTMLButtonElement);
+    const target: Record<string, number> = {
+      ArrowLeft: Math.max(0, at - 1),
+      ArrowRight: Math.min(buttons.length - 1, at + 1),
+      Home: 0,
+      End: buttons.length - 1,
+    };
+    const next = target[event.key];
+    if (next !== undefined) {
+      event.preventDefault();
+      buttons[next]?.focus();
+    } else if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      gridRef.current?.focus();
+    }
+  };
+
   return (
     <div
+      ref={gridRef}
       className="file-grid"
       role="grid"
       aria-label={props.label}
@@ -206,7 +231,7 @@ export function FileGrid(props: FileGridProps) {
       }}
     >
       <div role="rowgroup" className="file-grid-head">
-        <div role="row" aria-rowindex={1} className="file-grid-row">
+        <div role="row" aria-rowindex={1} className="file-grid-row" onKeyDown={onHeaderKeyDown}>
           {COLUMNS.map((column) => (
             <div
               key={column.key}
@@ -214,7 +239,11 @@ export function FileGrid(props: FileGridProps) {
               className={column.className}
               aria-sort={props.sort.key === column.key ? props.sort.direction : 'none'}
             >
-              <button type="button" tabIndex={-1} onClick={() => props.onSort(column.key)}>
+              <button
+                type="button"
+                tabIndex={props.sort.key === column.key ? 0 : -1}
+                onClick={() => props.onSort(column.key)}
+              >
                 {column.label}
                 <span aria-hidden="true" className="sort-mark">
                   {props.sort.key === column.key ? (props.sort.direction === 'ascending' ? '▲' : '▼') : ''}
