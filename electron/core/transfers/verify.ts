@@ -49,7 +49,17 @@ export interface HashCheck {
 
 /** Compares a local file's hash with the expected one; VERIFY_FAILED with both when they differ. */
 export async function checkHash(path: string, check: HashCheck, label: string, signal?: AbortSignal): Promise<void> {
-  const [expected, actual] = await Promise.all([check.expected(), hashLocalFile(path, check.algorithm, signal)]);
+  // A failed expected value ends the local hashing too: it would otherwise
+  // read on through a large file, holding it open, after the check failed.
+  const stopLocal = new AbortController();
+  const localSignal = signal ? AbortSignal.any([signal, stopLocal.signal]) : stopLocal.signal;
+  const [expected, actual] = await Promise.all([
+    check.expected().catch((error: unknown) => {
+      stopLocal.abort();
+      throw error;
+    }),
+    hashLocalFile(path, check.algorithm, localSignal),
+  ]);
   if (expected.toLowerCase() !== actual) {
     const from = check.source === 'server' ? 'the server computed' : 'you expected';
     throw new FerryError(
