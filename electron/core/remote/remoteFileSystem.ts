@@ -74,6 +74,12 @@ export interface RemoteFileSystem {
   readonly capabilities: Capabilities;
   /** The folder the session started in (after login), absolute. */
   readonly initialFolder: string;
+  /**
+   * True once the connection is known to be gone for good, so a pool drops
+   * the session instead of lending it out to fail. Engines that reconnect
+   * on their own (FTP) leave it out.
+   */
+  readonly lost?: boolean;
 
   list(path: string, signal?: AbortSignal): Promise<FileEntry[]>;
   /** One entry's facts; NOT_FOUND when it does not exist. */

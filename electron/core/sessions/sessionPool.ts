@@ -157,7 +157,7 @@ export class SessionPool {
       session,
       release: () => {
         if (!finish()) return;
-        if (this.closed) void session.close();
+        if (this.closed || session.lost === true) void session.close();
         else this.keepIdle(session);
         this.pump();
       },
@@ -182,6 +182,7 @@ export class SessionPool {
 
   /** Matches waiting callers with idle sessions, and opens more while the limit allows. */
   private pump(): void {
+    this.dropLostIdle();
     while (this.waiters.length > 0 && this.idle.length > 0) {
       const waiter = this.waiters.shift();
       const idle = this.idle.pop();
@@ -192,6 +193,17 @@ export class SessionPool {
     }
     while (!this.closed && this.waiters.length > this.opening && this.size < this.currentLimit) {
       void this.openOne();
+    }
+  }
+
+  /** Closes idle sessions whose connection is gone (the server timed them out): lent, they would only fail. */
+  private dropLostIdle(): void {
+    for (let index = this.idle.length - 1; index >= 0; index--) {
+      const entry = this.idle[index];
+      if (entry?.session.lost !== true) continue;
+      this.idle.splice(index, 1);
+      clearTimeout(entry.timer);
+      void entry.session.close();
     }
   }
 

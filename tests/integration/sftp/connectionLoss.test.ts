@@ -8,6 +8,7 @@ import { chown, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionPool } from '../../../electron/core/sessions/sessionPool.js';
 import { downloadFile } from '../../../electron/core/transfers/downloadFile.js';
 import { uploadFile } from '../../../electron/core/transfers/uploadFile.js';
 import { createExtraSshd, type ExtraSshd } from '../../servers/extraSshd.js';
@@ -140,5 +141,27 @@ describe('SFTP when the server dies mid-transfer', () => {
     expect(error.code).toBe('CONNECTION_LOST');
     await session.close();
     await server.start();
+  });
+
+  it('is dropped from a pool while idle, which lends a working new session instead', async () => {
+    const pool = new SessionPool({
+      open: () => openSession({ port: server.port, folder: trustFolder }),
+      limit: 1,
+      baseDelayMs: 1,
+    });
+    try {
+      const first = await pool.acquire();
+      const dead = first.session;
+      first.release();
+      await server.kill();
+      await expect.poll(() => dead.lost, { timeout: 10_000 }).toBe(true);
+      await server.start();
+      const next = await pool.acquire();
+      expect(next.session).not.toBe(dead);
+      await expect(next.session.list(folder)).resolves.toEqual(expect.any(Array));
+      next.release();
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -59,6 +59,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export class MemoryFileSystem implements RemoteFileSystem {
   readonly protocol = 'sftp' as const;
   readonly initialFolder = '/';
+  /** Set by a test: the connection died (a server's idle timeout). */
+  lost = false;
   readonly capabilities: Capabilities;
   closed = false;
 

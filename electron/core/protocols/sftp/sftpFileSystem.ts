@@ -78,6 +78,10 @@ export class SftpFileSystem implements RemoteFileSystem {
   private lostReason: string | null = null;
   private closing = false;
 
+  get lost(): boolean {
+    return this.lostReason !== null;
+  }
+
   constructor(
     ssh: ConnectedSsh,
     readonly initialFolder: string,

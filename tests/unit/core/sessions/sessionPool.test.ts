@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FerryError } from '../../../../shared/errors.js';
 import { SessionPool } from '../../../../electron/core/sessions/sessionPool.js';
-import { MemoryServer } from '../memoryFileSystem.js';
+import { MemoryServer, type MemoryFileSystem } from '../memoryFileSystem.js';
 
 describe('SessionPool', () => {
   it('opens up to its limit, queues the rest, and reuses released sessions', async () => {
@@ -25,6 +25,34 @@ describe('SessionPool', () => {
     lease.release();
     await pool.close();
     expect(server.open).toBe(0);
+  });
+
+  it('drops an idle session whose connection died instead of lending it, and opens a new one', async () => {
+    const server = new MemoryServer();
+    const sessions: MemoryFileSystem[] = [];
+    const pool = new SessionPool({
+      open: () => {
+        const session = server.connect();
+        sessions.push(session);
+        return Promise.resolve(session);
+      },
+      limit: 1,
+    });
+    const first = await pool.acquire();
+    first.release();
+    const [dead] = sessions;
+    if (dead) dead.lost = true;
+    const second = await pool.acquire();
+    expect(sessions).toHaveLength(2);
+    expect(second.session).toBe(sessions[1]);
+    expect(server.open).toBe(1);
+
+    // One that died while lent is closed when it comes back, not kept.
+    const lent = sessions[1];
+    if (lent) lent.lost = true;
+    second.release();
+    expect(server.open).toBe(0);
+    await pool.close();
   });
 
   it('lowers its limit for the run when the server answers 421', async () => {
