@@ -80,6 +80,10 @@ export interface RemoteFileSystem {
    * on their own (FTP) leave it out.
    */
   readonly lost?: boolean;
+  /** Logging in asked the user what only they can answer (an SSH one-time code): a new login would ask again. */
+  readonly loginAskedUser?: boolean;
+  /** Another session on this one's connection, without logging in again (SFTP: another channel). */
+  openSibling?(signal?: AbortSignal): Promise<RemoteFileSystem>;
 
   list(path: string, signal?: AbortSignal): Promise<FileEntry[]>;
   /** One entry's facts; NOT_FOUND when it does not exist. */

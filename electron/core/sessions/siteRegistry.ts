@@ -168,7 +168,7 @@ export class SiteRegistry implements SiteDirectory {
       throw error;
     }
     const pool = new SessionPool({
-      open: (poolSignal) => openRemote(target, { ...options, signal: poolSignal }),
+      open: (poolSignal) => this.openForPool(key, target, options, poolSignal),
       limit: request.limit ?? 4,
       log: options.log,
     });
@@ -182,6 +182,34 @@ export class SiteRegistry implements SiteDirectory {
     this.deps.log(key, 'info', `Connected; ${browser.initialFolder} is the starting folder`);
     this.deps.onConnected?.(key);
     return described;
+  }
+
+  /**
+   * A session for the site's transfer pool: a new connection, or, where
+   * logging in asked the user (a one-time code), another channel on the
+   * browsing session's connection, so the code is asked for once.
+   */
+  private async openForPool(
+    key: string,
+    target: FerryUrl,
+    options: ConnectOptions,
+    signal: AbortSignal,
+  ): Promise<RemoteFileSystem> {
+    const browser = this.sites.get(key)?.browser;
+    if (browser?.loginAskedUser === true && browser.openSibling && browser.lost !== true) {
+      try {
+        return await browser.openSibling(signal);
+      } catch (error) {
+        throwIfAborted(signal);
+        // The server allows no more channels per connection (MaxSessions), say: log in anew.
+        this.deps.log(
+          key,
+          'info',
+          `Opening a new connection instead: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    return openRemote(target, { ...options, signal });
   }
 
   /** Lists a remote folder on the site's browsing session. */

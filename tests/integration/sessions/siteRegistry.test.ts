@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../../shared/errors.js';
 import type { SftpPromptRequest } from '../../../electron/core/remote/connectOptions.js';
 import { SiteRegistry } from '../../../electron/core/sessions/siteRegistry.js';
+import { downloadFile } from '../../../electron/core/transfers/downloadFile.js';
 import { loadServers } from '../../servers/config.js';
 import { startScriptedSftpServer } from '../../servers/scriptedSftpServer.js';
 
@@ -178,6 +179,50 @@ describe("an SSH server's second factor", () => {
       }
     } finally {
       await right.closeAll();
+      await server.close();
+    }
+  });
+});
+
+describe('transfers to an SSH server with a second factor', () => {
+  it('run on more channels of the logged-in connection, so the code is asked for once', async () => {
+    const server = await startScriptedSftpServer({ verificationCode: '493817' });
+    server.files.set('/data.bin', randomBytes(200_000));
+    let asked = 0;
+    const lines: string[] = [];
+    const registry = new SiteRegistry({
+      dataFolder,
+      log: (_site, _kind, text) => lines.push(text),
+      ask: () => {
+        asked += 1;
+        return Promise.resolve(['493817']);
+      },
+    });
+    try {
+      const { site } = await registry.connect({
+        url: `sftp://${server.user}@127.0.0.1:${server.port}`,
+        password: server.password,
+        trustFingerprint: server.fingerprint,
+        limit: 3,
+      });
+      const pool = registry.pool(site);
+      const leases = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()]);
+      const sizes = await Promise.all(leases.map((lease) => lease.session.stat('/data.bin').then((e) => e.size)));
+      expect(sizes).toEqual([200_000, 200_000, 200_000]);
+      expect(asked).toBe(1);
+      expect(lines.filter((line) => line.startsWith('Opened another SFTP channel'))).toHaveLength(3);
+      // Whole transfers run on them, at once.
+      const targets = leases.map((_, index) => join(dataFolder, `data-${index}.bin`));
+      await Promise.all(leases.map((lease, index) => downloadFile(lease.session, '/data.bin', targets[index] ?? '')));
+      for (const target of targets) expect(await readFile(target)).toEqual(server.files.get('/data.bin'));
+
+      // A transfer channel that closes leaves the connection, and the window's listing, working.
+      for (const lease of leases) lease.discard();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await registry.list(site, '/')).map((entry) => entry.name)).toContain('data.bin');
+      expect(asked).toBe(1);
+    } finally {
+      await registry.closeAll();
       await server.close();
     }
   });

@@ -49,6 +49,10 @@ export interface ConnectedSsh {
   sftp: SFTPWrapper;
   /** Registers what to do when the connection ends or fails after login. */
   onLost(listener: (reason: string) => void): void;
+  /** Logging in asked a person (a one-time code, say): logging in again would ask again. */
+  askedPerson: boolean;
+  /** The SFTP channel shares a connection another session owns (openSiblingChannel): closing it leaves the connection. */
+  sharesConnection: boolean;
 }
 
 /**
@@ -196,10 +200,12 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
     }, readyTimeoutMs);
   };
   const askPerson = sftpOptions.onPrompt;
+  let askedPerson = false;
   const onPrompt =
     askPerson === undefined
       ? undefined
       : async (request: SftpPromptRequest): Promise<string[] | null> => {
+          askedPerson = true;
           clearTimeout(readyTimer);
           try {
             return await askPerson(request);
@@ -263,5 +269,49 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
   });
   sftp.on('close', () => lost('the SFTP channel closed'));
   log('info', `Logged in to ${where} as ${username}`);
-  return { library, sftp, onLost: (listener) => lostListeners.push(listener) };
+  return {
+    library,
+    sftp,
+    onLost: (listener) => lostListeners.push(listener),
+    askedPerson,
+    sharesConnection: false,
+  };
+}
+
+/**
+ * Opens another SFTP channel on a logged-in connection, without logging in
+ * again, wrapped like the first: the library's calls (stat, rename, ...)
+ * run on the new channel over the same ssh2 client.
+ */
+export async function openSiblingChannel(ssh: ConnectedSsh, log: LogSink): Promise<ConnectedSsh> {
+  const client = ssh.library.client;
+  const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
+    client.sftp((error, channel) => (error ? reject(error) : resolve(channel)));
+  });
+  // The library makes an ssh2 client of its own, never connected; the
+  // channel's is the shared one. Events of the connection reach the
+  // session that owns it, which reports a loss to every channel (onLost).
+  const library = new SftpClient('ferry-channel', { error: () => {}, end: () => {}, close: () => {} }) as SftpLibrary;
+  library.client = client;
+  library.sftp = sftp;
+  const channelListeners: ((reason: string) => void)[] = [];
+  let open = true;
+  const lost = (reason: string): void => {
+    if (!open) return;
+    open = false;
+    for (const listener of channelListeners) listener(reason);
+  };
+  ssh.onLost(lost);
+  sftp.on('error', (error: Error) => {
+    log('error', `SFTP channel error: ${error.message}`);
+    lost(error.message);
+  });
+  sftp.on('close', () => lost('the SFTP channel closed'));
+  return {
+    library,
+    sftp,
+    onLost: (listener) => channelListeners.push(listener),
+    askedPerson: ssh.askedPerson,
+    sharesConnection: true,
+  };
 }

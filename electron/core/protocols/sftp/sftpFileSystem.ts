@@ -14,10 +14,10 @@ import {
   type TransferOptions,
   type UploadOptions,
 } from '../../remote/remoteFileSystem.js';
-import { canceledError } from '../../remote/streams.js';
+import { canceledError, untilAborted } from '../../remote/streams.js';
 import { keepReceiveWindow, SSH2_DEFAULT_WINDOW } from './channelWindow.js';
 import { checkFileAlgorithms, checkFileHash } from './checkFileHash.js';
-import { SSH_DEFAULTS, type ConnectedSsh, type SftpLibrary } from './connectSsh.js';
+import { openSiblingChannel, SSH_DEFAULTS, type ConnectedSsh, type SftpLibrary } from './connectSsh.js';
 import { pipelinedDownload } from './pipelinedDownload.js';
 import { pipelinedUpload } from './pipelinedUpload.js';
 import { readDirectory } from './readDirectory.js';
@@ -77,6 +77,10 @@ export class SftpFileSystem implements RemoteFileSystem {
   private readonly batch: SendBatcher;
   private lostReason: string | null = null;
   private closing = false;
+  /** The connection belongs to another session (openSibling): closing this one closes only its channel. */
+  private readonly sharesConnection: boolean;
+  readonly loginAskedUser: boolean;
+  private readonly connection: ConnectedSsh;
 
   get lost(): boolean {
     return this.lostReason !== null;
@@ -91,7 +95,11 @@ export class SftpFileSystem implements RemoteFileSystem {
     this.library = ssh.library;
     this.sftp = ssh.sftp;
     this.batch = socketBatcher(ssh.library.client);
-    batchWritesPerReceivedChunk(ssh.library.client);
+    // Once per connection: the session that owns it has done so.
+    if (!ssh.sharesConnection) batchWritesPerReceivedChunk(ssh.library.client);
+    this.sharesConnection = ssh.sharesConnection;
+    this.loginAskedUser = ssh.askedPerson;
+    this.connection = ssh;
     this.server = readServerInfo(ssh.sftp);
     this.requestTimeout = options.requestTimeout ?? SSH_DEFAULTS.requestTimeout;
     const wanted = Math.max(1024, options.requestSize ?? DEFAULT_REQUEST_SIZE);
@@ -149,6 +157,19 @@ export class SftpFileSystem implements RemoteFileSystem {
     return [];
   }
 
+  /** Another SFTP channel on this connection, for a transfer pool that must not log in again. */
+  async openSibling(signal?: AbortSignal): Promise<RemoteFileSystem> {
+    if (this.lostReason !== null) throw this.lostError('open another channel on', this.initialFolder);
+    const opening = openSiblingChannel(this.connection, this.log);
+    const sibling = await untilAborted(opening, signal).catch((error: unknown) => {
+      // Canceled while the channel opened: close it once it has.
+      void opening.then((late) => late.sftp.end()).catch(() => undefined);
+      throw error;
+    });
+    this.log('info', 'Opened another SFTP channel on this connection');
+    return new SftpFileSystem(sibling, this.initialFolder, this.options, this.log);
+  }
+
   private lostError(action: string, path: string): FerryError {
     return new FerryError(
       'CONNECTION_LOST',
@@ -159,6 +180,12 @@ export class SftpFileSystem implements RemoteFileSystem {
   /** Tears the connection down; used when the server stops answering, since SFTP requests cannot be taken back. */
   private abandon(reason: string): void {
     this.lostReason ??= reason;
+    if (this.sharesConnection) {
+      // Each channel has a server process of its own: the others may be fine.
+      this.log('error', `Closing the SFTP channel: ${reason}`);
+      this.sftp.end();
+      return;
+    }
     this.log('error', `Closing the connection: ${reason}`);
     this.library.client.destroy();
   }
@@ -391,6 +418,11 @@ export class SftpFileSystem implements RemoteFileSystem {
 
   async close(): Promise<void> {
     this.closing = true;
+    if (this.sharesConnection) {
+      if (this.lostReason === null) this.sftp.end();
+      this.lostReason ??= 'the session was closed';
+      return;
+    }
     if (this.lostReason !== null) {
       this.library.client.destroy();
       return;
