@@ -55,6 +55,35 @@ export interface ConnectedSsh {
   sharesConnection: boolean;
 }
 
+/** Tells its listeners, once, that a connection or channel is gone; nothing before `arm` (the login). */
+class Loss {
+  private armed = false;
+  private readonly listeners: ((reason: string) => void)[] = [];
+
+  arm(): void {
+    this.armed = true;
+  }
+
+  readonly listen = (listener: (reason: string) => void): void => {
+    this.listeners.push(listener);
+  };
+
+  readonly report = (reason: string): void => {
+    if (!this.armed) return;
+    this.armed = false;
+    for (const listener of this.listeners) listener(reason);
+  };
+}
+
+/** Reports an SFTP channel's end as a loss. ssh2 emits a fatal SFTP protocol error on it; unheard it would crash the process. */
+function watchChannel(sftp: SFTPWrapper, log: LogSink, lost: (reason: string) => void): void {
+  sftp.on('error', (error: Error) => {
+    log('error', `SFTP channel error: ${error.message}`);
+    lost(error.message);
+  });
+  sftp.on('close', () => lost('the SFTP channel closed'));
+}
+
 /**
  * Host key algorithms with those of keys already known for the host first,
  * as OpenSSH orders them, so a server with several host keys presents the
@@ -155,13 +184,8 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
   // Set from the verifier's callback; typed wide so the checks after connect are not narrowed away.
   let hostKeyProblem = null as FerryError | null;
   let rawError: unknown = null;
-  const lostListeners: ((reason: string) => void)[] = [];
-  let connected = false;
-  const lost = (reason: string): void => {
-    if (!connected) return;
-    connected = false;
-    for (const listener of lostListeners) listener(reason);
-  };
+  const loss = new Loss();
+  const lost = loss.report;
   const library = new SftpClient('ferry', {
     error: (error: unknown) => lost(error instanceof Error ? error.message : String(error)),
     end: () => lost('the server ended the connection'),
@@ -228,7 +252,7 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
         // At login the problem is the connect error. Later (a re-exchange
         // with another key) ssh2 drops the connection; the reason says why,
         // and reconnecting then meets the full check, which stops there.
-        if (connected) lost(problem.message);
+        lost(problem.message);
       },
     ),
     authHandler: openSshOrderAuthHandler({ username, password, privateKey, agent, onPrompt, log }, attempts),
@@ -261,18 +285,13 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
     clearTimeout(readyTimer);
     signal?.removeEventListener('abort', onAbort);
   }
-  connected = true;
-  // ssh2 emits a fatal SFTP protocol error on the channel; unheard it would crash the process.
-  sftp.on('error', (error: Error) => {
-    log('error', `SFTP channel error: ${error.message}`);
-    lost(error.message);
-  });
-  sftp.on('close', () => lost('the SFTP channel closed'));
+  loss.arm();
+  watchChannel(sftp, log, lost);
   log('info', `Logged in to ${where} as ${username}`);
   return {
     library,
     sftp,
-    onLost: (listener) => lostListeners.push(listener),
+    onLost: loss.listen,
     askedPerson,
     sharesConnection: false,
   };
@@ -294,23 +313,14 @@ export async function openSiblingChannel(ssh: ConnectedSsh, log: LogSink): Promi
   const library = new SftpClient('ferry-channel', { error: () => {}, end: () => {}, close: () => {} }) as SftpLibrary;
   library.client = client;
   library.sftp = sftp;
-  const channelListeners: ((reason: string) => void)[] = [];
-  let open = true;
-  const lost = (reason: string): void => {
-    if (!open) return;
-    open = false;
-    for (const listener of channelListeners) listener(reason);
-  };
-  ssh.onLost(lost);
-  sftp.on('error', (error: Error) => {
-    log('error', `SFTP channel error: ${error.message}`);
-    lost(error.message);
-  });
-  sftp.on('close', () => lost('the SFTP channel closed'));
+  const loss = new Loss();
+  loss.arm();
+  ssh.onLost(loss.report);
+  watchChannel(sftp, log, loss.report);
   return {
     library,
     sftp,
-    onLost: (listener) => channelListeners.push(listener),
+    onLost: loss.listen,
     askedPerson: ssh.askedPerson,
     sharesConnection: true,
   };
