@@ -61,6 +61,8 @@ export interface Misbehaviour {
   ignoreReads?: boolean;
   /** Never answer a request for a second SFTP subsystem (a server whose channel limit is reached). */
   ignoreSecondChannel?: boolean;
+  /** Refuse a second SFTP subsystem on a connection (OpenSSH at MaxSessions). */
+  refuseSecondChannel?: boolean;
   /** Never answer OPEN requests (a server stuck on a hung mount). */
   ignoreOpens?: boolean;
   /** Never answer fsync@openssh.com (a flush stuck on a hung disk); announce the extension for the client to use it. */
@@ -464,6 +466,10 @@ export async function startScriptedSftpServer(options: ScriptedSftpOptions = {})
         }
         subsystems++;
         if (subsystems > 1 && misbehaviour.ignoreSecondChannel) return;
+        if (subsystems > 1 && misbehaviour.refuseSecondChannel) {
+          reject();
+          return;
+        }
         serveChannel(acceptSubsystem());
       });
     });

@@ -46,3 +46,30 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
     );
   });
 }
+
+/**
+ * Waits for something being opened (a channel, say) until `timeoutMs` or a
+ * cancel, whichever comes first; `timedOut` makes the error for the first.
+ * What opens after the caller gave up is handed to `discard`, so it does
+ * not stay open unused.
+ */
+export async function openWithinDeadline<T>(
+  opening: Promise<T>,
+  timeoutMs: number,
+  timedOut: () => FerryError,
+  signal: AbortSignal | undefined,
+  discard: (late: T) => void,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut()), timeoutMs);
+  });
+  try {
+    return await untilAborted(Promise.race([opening, deadline]), signal);
+  } catch (error) {
+    opening.then(discard, () => undefined);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}

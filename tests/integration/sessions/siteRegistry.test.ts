@@ -226,4 +226,35 @@ describe('transfers to an SSH server with a second factor', () => {
       await server.close();
     }
   });
+
+  it('log in anew, asking again, when the server allows no more channels', async () => {
+    const server = await startScriptedSftpServer({
+      verificationCode: '493817',
+      misbehaviour: { refuseSecondChannel: true },
+    });
+    server.files.set('/data.bin', randomBytes(1000));
+    let asked = 0;
+    const registry = new SiteRegistry({
+      dataFolder,
+      log: () => undefined,
+      ask: () => {
+        asked += 1;
+        return Promise.resolve(['493817']);
+      },
+    });
+    try {
+      const { site } = await registry.connect({
+        url: `sftp://${server.user}@127.0.0.1:${server.port}`,
+        password: server.password,
+        trustFingerprint: server.fingerprint,
+      });
+      const lease = await registry.pool(site).acquire();
+      expect((await lease.session.stat('/data.bin')).size).toBe(1000);
+      expect(asked).toBe(2);
+      lease.release();
+    } finally {
+      await registry.closeAll();
+      await server.close();
+    }
+  });
 });

@@ -345,3 +345,14 @@ describe('SFTP against a misbehaving server', () => {
     expect((await remote.list('/')).map((entry) => entry.name)).toContain('up.bin');
   });
 });
+
+describe('an SFTP server that never opens another channel on a connection', () => {
+  it('fails openSibling with TIMEOUT within the request timeout, and the session goes on', async () => {
+    const { server, remote } = await connect({ misbehaviour: { ignoreSecondChannel: true } }, { requestTimeout: 300 });
+    server.files.set('/kept.txt', Buffer.from('kept'));
+    const started = Date.now();
+    await expect(remote.openSibling()).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect((await remote.list('/')).map((entry) => entry.name)).toContain('kept.txt');
+  });
+});

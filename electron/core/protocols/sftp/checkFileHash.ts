@@ -1,7 +1,7 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { FerryError } from '../../../../shared/errors.js';
 import { HASH_ALGORITHMS, type HashAlgorithm } from '../../remote/remoteFileSystem.js';
-import { canceledError, untilAborted } from '../../remote/streams.js';
+import { canceledError, openWithinDeadline } from '../../remote/streams.js';
 
 const FXP_INIT = 1;
 const FXP_VERSION = 2;
@@ -117,30 +117,19 @@ function openSftpChannel(client: Client): Promise<ClientChannel> {
  * channel limit may never answer the request. A channel that opens after
  * all is closed at once.
  */
-async function openSftpChannelWithin(
+function openSftpChannelWithin(
   client: Client,
   path: string,
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<ClientChannel> {
-  const opening = openSftpChannel(client);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new FerryError('TIMEOUT', `The server did not open a channel to hash "${path}" in time`));
-    }, timeoutMs);
-  });
-  try {
-    return await untilAborted(Promise.race([opening, deadline]), signal);
-  } catch (error) {
-    opening.then(
-      (late) => late.close(),
-      () => undefined,
-    );
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
+  return openWithinDeadline(
+    openSftpChannel(client),
+    timeoutMs,
+    () => new FerryError('TIMEOUT', `The server did not open a channel to hash "${path}" in time`),
+    signal,
+    (late) => late.close(),
+  );
 }
 
 /**

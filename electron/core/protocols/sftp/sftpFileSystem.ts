@@ -14,7 +14,7 @@ import {
   type TransferOptions,
   type UploadOptions,
 } from '../../remote/remoteFileSystem.js';
-import { canceledError, untilAborted } from '../../remote/streams.js';
+import { canceledError, openWithinDeadline } from '../../remote/streams.js';
 import { keepReceiveWindow, SSH2_DEFAULT_WINDOW } from './channelWindow.js';
 import { checkFileAlgorithms, checkFileHash } from './checkFileHash.js';
 import { openSiblingChannel, SSH_DEFAULTS, type ConnectedSsh, type SftpLibrary } from './connectSsh.js';
@@ -160,12 +160,14 @@ export class SftpFileSystem implements RemoteFileSystem {
   /** Another SFTP channel on this connection, for a transfer pool that must not log in again. */
   async openSibling(signal?: AbortSignal): Promise<RemoteFileSystem> {
     if (this.lostReason !== null) throw this.lostError('open another channel on', this.initialFolder);
-    const opening = openSiblingChannel(this.connection, this.log);
-    const sibling = await untilAborted(opening, signal).catch((error: unknown) => {
-      // Canceled while the channel opened: close it once it has.
-      void opening.then((late) => late.sftp.end()).catch(() => undefined);
-      throw error;
-    });
+    // A server at its channel limit may never answer the request.
+    const sibling = await openWithinDeadline(
+      openSiblingChannel(this.connection, this.log),
+      this.requestTimeout,
+      () => new FerryError('TIMEOUT', 'The server did not open another SFTP channel in time'),
+      signal,
+      (late) => late.sftp.end(),
+    );
     this.log('info', 'Opened another SFTP channel on this connection');
     return new SftpFileSystem(sibling, this.initialFolder, this.options, this.log);
   }
