@@ -91,6 +91,11 @@ export interface ScriptedSftpOptions {
   codePrompt?: string;
   /** List '.' and '..' first, as a real server does. */
   dotEntries?: boolean;
+  /**
+   * Answers every exec request (a shell hash) with this output. An
+   * `exitStatus` of null sends none, as some servers do not.
+   */
+  execAnswer?: { stdout: string; stderr?: string; exitStatus: number | null };
 }
 
 export interface ScriptedSftpServer {
@@ -459,6 +464,18 @@ export async function startScriptedSftpServer(options: ScriptedSftpOptions = {})
     let subsystems = 0;
     client.on('session', (accept) => {
       const session = accept();
+      session.on('exec', (acceptExec, rejectExec) => {
+        const answer = options.execAnswer;
+        if (!answer) {
+          rejectExec();
+          return;
+        }
+        const stream = acceptExec();
+        stream.write(answer.stdout);
+        if (answer.stderr) stream.stderr.write(answer.stderr);
+        if (answer.exitStatus !== null) stream.exit(answer.exitStatus);
+        stream.end();
+      });
       session.on('subsystem', (acceptSubsystem, reject, info) => {
         if (info.name !== 'sftp') {
           reject();

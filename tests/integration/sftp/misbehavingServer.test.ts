@@ -356,3 +356,36 @@ describe('an SFTP server that never opens another channel on a connection', () =
     expect((await remote.list('/')).map((entry) => entry.name)).toContain('kept.txt');
   });
 });
+
+describe('an SSH server that reports no exit status for a command', () => {
+  const digest = createHash('sha256').update('content').digest('hex');
+
+  it('still gives the hash its command printed', async () => {
+    const { remote } = await connect(
+      { execAnswer: { stdout: `${digest}  /file.txt\n`, exitStatus: null } },
+      { allowRemoteHashCommand: true },
+    );
+    expect(await remote.hash('/file.txt', 'sha256')).toBe(digest);
+  });
+
+  it('fails when the command complained, or printed no checksum', async () => {
+    const complained = await connect(
+      { execAnswer: { stdout: '', stderr: 'sha256sum: /file.txt: No such file or directory\n', exitStatus: null } },
+      { allowRemoteHashCommand: true },
+    );
+    await expect(complained.remote.hash('/file.txt', 'sha256')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const garbled = await connect(
+      { execAnswer: { stdout: 'Welcome to the restricted shell\n', exitStatus: null } },
+      { allowRemoteHashCommand: true },
+    );
+    await expect(garbled.remote.hash('/file.txt', 'sha256')).rejects.toMatchObject({ code: 'PROTOCOL' });
+  });
+
+  it('and one that reports a failure is believed, whatever it printed', async () => {
+    const { remote } = await connect(
+      { execAnswer: { stdout: `${digest}  /file.txt\n`, exitStatus: 1 } },
+      { allowRemoteHashCommand: true },
+    );
+    await expect(remote.hash('/file.txt', 'sha256')).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+  });
+});

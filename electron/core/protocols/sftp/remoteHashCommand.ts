@@ -53,7 +53,8 @@ export function parseHashOutput(output: string, algorithm: HashAlgorithm): strin
 /**
  * Runs the hash command over an exec channel and returns the digest. A
  * failing command (no such file, no coreutils, a restricted shell) is
- * reported with its exit status and first line of stderr.
+ * reported with its exit status and first line of stderr. Servers that
+ * report no exit status are judged by their output.
  */
 export function runRemoteHash(
   client: Client,
@@ -79,7 +80,8 @@ export function runRemoteHash(
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       let size = 0;
-      let exitCode: number | null = null;
+      // Unset until the server reports how the command ended; some never do.
+      let exit: { code: number | null } | undefined;
       const onAbort = (): void => {
         channel.close();
         reject(canceledError());
@@ -100,8 +102,9 @@ export function runRemoteHash(
       };
       channel.on('data', collect(stdout));
       channel.stderr.on('data', collect(stderr));
+      // A command killed by a signal reports no code.
       channel.on('exit', (code: number | null) => {
-        exitCode = code;
+        exit = { code };
       });
       channel.on('close', () => {
         signal?.removeEventListener('abort', onAbort);
@@ -110,7 +113,10 @@ export function runRemoteHash(
           return;
         }
         const errorText = Buffer.concat(stderr).toString('utf8').split('\n')[0] ?? '';
-        if (exitCode !== 0) {
+        // Without an exit status, a quiet stderr and a well-formed checksum
+        // line (parseHashOutput accepts nothing else) are the success.
+        const failed = exit === undefined ? errorText !== '' : exit.code !== 0;
+        if (failed) {
           const code = /no such file/i.test(errorText)
             ? 'NOT_FOUND'
             : /permission denied/i.test(errorText)
@@ -119,7 +125,7 @@ export function runRemoteHash(
           reject(
             new FerryError(
               code,
-              `Cannot hash "${path}" on the server: ${errorText || `exit status ${String(exitCode)}`}`,
+              `Cannot hash "${path}" on the server: ${errorText || `exit status ${String(exit?.code ?? null)}`}`,
             ),
           );
           return;
