@@ -163,20 +163,22 @@ export function Pane(props: PaneProps) {
           Show hidden files
         </label>
       </div>
-      <PathBox
-        label={names.path}
-        path={listing?.path ?? ''}
-        disabled={!props.enabled}
-        onNavigate={(path) => void pane.load(path)}
-      />
-      {pane.error !== null && props.enabled && (
-        <div className="pane-error" role="alert">
-          <span>{pane.error}</span>
-          <button type="button" aria-label="Dismiss error" onClick={pane.clearError}>
-            ×
-          </button>
-        </div>
-      )}
+      <div className="pane-location">
+        <PathBox
+          label={names.path}
+          path={listing?.path ?? ''}
+          disabled={!props.enabled}
+          onNavigate={(path) => void pane.load(path)}
+        />
+        {pane.error !== null && props.enabled && (
+          <div className="pane-error" role="alert">
+            <span>{pane.error}</span>
+            <button type="button" aria-label="Dismiss error" onClick={pane.clearError}>
+              ×
+            </button>
+          </div>
+        )}
+      </div>
       <FileGrid
         label={names.grid}
         entries={entries}
