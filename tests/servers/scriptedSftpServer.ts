@@ -106,6 +106,8 @@ export interface ScriptedSftpServer {
   password: string;
   /** The in-memory files, by absolute path; tests seed and inspect them. */
   files: Map<string, Buffer>;
+  /** Ends every client connection, as a network drop or a restarted server would; keeps listening. */
+  dropConnections(): void;
   /** The largest number of READ/WRITE requests that arrived together since the last reset. */
   maxBatch: number;
   /** How many READ/WRITE requests were seen since the last reset. */
@@ -512,6 +514,9 @@ export async function startScriptedSftpServer(options: ScriptedSftpOptions = {})
     },
     setMisbehaviour(next) {
       misbehaviour = next;
+    },
+    dropConnections() {
+      for (const connection of connections) connection.end();
     },
     close: () =>
       new Promise<void>((resolve) => {

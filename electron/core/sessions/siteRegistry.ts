@@ -9,7 +9,7 @@ import { deleteTree } from '../remote/deleteTree.js';
 import { openRemote } from '../remote/openRemote.js';
 import { renameWithoutReplacing } from '../remote/renameEntry.js';
 import type { Capabilities, RemoteFileSystem } from '../remote/remoteFileSystem.js';
-import { throwIfAborted } from '../remote/streams.js';
+import { throwIfAborted, untilAborted } from '../remote/streams.js';
 import type { SiteDirectory } from '../transfers/transferQueue.js';
 import { PinnedCertificates } from '../trust/pinnedCertificates.js';
 import { SessionPool } from './sessionPool.js';
@@ -51,6 +51,8 @@ interface Site {
   opening: Promise<RemoteFileSystem> | null;
   /** Aborted when the site is disconnected, so a (re)open under way stops. */
   closed: AbortController;
+  /** Logging in asked the user (a one-time code): the pool then rides the browsing session's connection. */
+  asksUser: boolean;
 }
 
 /** A connect() under way: what cancels it, and when it has settled (everything it opened closed or registered). */
@@ -178,7 +180,16 @@ export class SiteRegistry implements SiteDirectory {
       initialFolder: browser.initialFolder,
       capabilities: browser.capabilities,
     };
-    this.sites.set(key, { described, target, options, pool, browser, opening: null, closed: new AbortController() });
+    this.sites.set(key, {
+      described,
+      target,
+      options,
+      pool,
+      browser,
+      opening: null,
+      closed: new AbortController(),
+      asksUser: browser.loginAskedUser === true,
+    });
     this.deps.log(key, 'info', `Connected; ${browser.initialFolder} is the starting folder`);
     this.deps.onConnected?.(key);
     return described;
@@ -195,18 +206,21 @@ export class SiteRegistry implements SiteDirectory {
     options: ConnectOptions,
     signal: AbortSignal,
   ): Promise<RemoteFileSystem> {
-    const browser = this.sites.get(key)?.browser;
-    if (browser?.loginAskedUser === true && browser.openSibling && browser.lost !== true) {
-      try {
-        return await browser.openSibling(signal);
-      } catch (error) {
-        throwIfAborted(signal);
-        // The server allows no more channels per connection (MaxSessions), say: log in anew.
-        this.deps.log(
-          key,
-          'info',
-          `Opening a new connection instead: ${error instanceof Error ? error.message : String(error)}`,
-        );
+    const site = this.sites.get(key);
+    if (site?.asksUser === true) {
+      // After a drop, every pool slot waits for the one reopen of the
+      // browsing session (one question), rather than each logging in.
+      let browser = await untilAborted(this.browser(key, site), signal);
+      if (browser.lost === true) browser = await untilAborted(this.reconnect(key, site, browser), signal);
+      if (browser.openSibling) {
+        try {
+          return await browser.openSibling(signal);
+        } catch (error) {
+          throwIfAborted(signal);
+          // The server allows no more channels per connection (MaxSessions), say: log in anew.
+          const reason = error instanceof Error ? error.message : String(error);
+          this.deps.log(key, 'info', `Opening a new connection instead: ${reason}`);
+        }
       }
     }
     return openRemote(target, { ...options, signal });
@@ -330,6 +344,7 @@ export class SiteRegistry implements SiteDirectory {
         throw notConnected(key);
       }
       site.browser = session;
+      if (session.loginAskedUser === true) site.asksUser = true;
       return session;
     } finally {
       site.opening = null;

@@ -257,4 +257,45 @@ describe('transfers to an SSH server with a second factor', () => {
       await server.close();
     }
   });
+
+  it('ask once more after the connection drops, however many transfers reconnect', async () => {
+    const server = await startScriptedSftpServer({ verificationCode: '493817' });
+    server.files.set('/data.bin', randomBytes(1000));
+    let asked = 0;
+    const registry = new SiteRegistry({
+      dataFolder,
+      log: () => undefined,
+      ask: () => {
+        asked += 1;
+        return Promise.resolve(['493817']);
+      },
+    });
+    try {
+      const { site } = await registry.connect({
+        url: `sftp://${server.user}@127.0.0.1:${server.port}`,
+        password: server.password,
+        trustFingerprint: server.fingerprint,
+        limit: 3,
+      });
+      const pool = registry.pool(site);
+      const stat = async (): Promise<number> => {
+        const lease = await pool.acquire();
+        try {
+          return (await lease.session.stat('/data.bin')).size;
+        } finally {
+          lease.release();
+        }
+      };
+      expect(await Promise.all([stat(), stat(), stat()])).toEqual([1000, 1000, 1000]);
+      expect(asked).toBe(1);
+
+      server.dropConnections();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await Promise.all([stat(), stat(), stat()])).toEqual([1000, 1000, 1000]);
+      expect(asked).toBe(2);
+    } finally {
+      await registry.closeAll();
+      await server.close();
+    }
+  });
 });

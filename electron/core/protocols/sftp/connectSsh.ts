@@ -14,6 +14,8 @@ import { openSshOrderAuthHandler, type AuthAttempts } from './authMethods.js';
 import { checkHostKey, preferredHostKeyTypes, type HostKeyPolicy } from './hostKeyTrust.js';
 import { loadPrivateKey } from './privateKey.js';
 import { sessionHostVerifier } from './sessionHostVerifier.js';
+import { Loss, SharedConnection, watchChannel } from './sharedConnection.js';
+import { batchWritesPerReceivedChunk } from './socketBatching.js';
 
 /** The defaults of the liveness options in SftpConnectOptions. */
 export const SSH_DEFAULTS = {
@@ -43,45 +45,16 @@ export interface SftpLibrary extends SftpClient {
   lstat(path: string): Promise<SftpClient.FileStats>;
 }
 
-/** A connected, logged-in SSH session with its SFTP channel. */
+/** A logged-in SSH connection with one SFTP channel of a session. */
 export interface ConnectedSsh {
   library: SftpLibrary;
   sftp: SFTPWrapper;
-  /** Registers what to do when the connection ends or fails after login. */
-  onLost(listener: (reason: string) => void): void;
+  /** The connection, which other sessions' channels may share. */
+  connection: SharedConnection;
+  /** Registers what to do when this channel or the connection under it goes; returns what unregisters it. */
+  onLost(listener: (reason: string) => void): () => void;
   /** Logging in asked a person (a one-time code, say): logging in again would ask again. */
   askedPerson: boolean;
-  /** The SFTP channel shares a connection another session owns (openSiblingChannel): closing it leaves the connection. */
-  sharesConnection: boolean;
-}
-
-/** Tells its listeners, once, that a connection or channel is gone; nothing before `arm` (the login). */
-class Loss {
-  private armed = false;
-  private readonly listeners: ((reason: string) => void)[] = [];
-
-  arm(): void {
-    this.armed = true;
-  }
-
-  readonly listen = (listener: (reason: string) => void): void => {
-    this.listeners.push(listener);
-  };
-
-  readonly report = (reason: string): void => {
-    if (!this.armed) return;
-    this.armed = false;
-    for (const listener of this.listeners) listener(reason);
-  };
-}
-
-/** Reports an SFTP channel's end as a loss. ssh2 emits a fatal SFTP protocol error on it; unheard it would crash the process. */
-function watchChannel(sftp: SFTPWrapper, log: LogSink, lost: (reason: string) => void): void {
-  sftp.on('error', (error: Error) => {
-    log('error', `SFTP channel error: ${error.message}`);
-    lost(error.message);
-  });
-  sftp.on('close', () => lost('the SFTP channel closed'));
 }
 
 /**
@@ -184,8 +157,8 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
   // Set from the verifier's callback; typed wide so the checks after connect are not narrowed away.
   let hostKeyProblem = null as FerryError | null;
   let rawError: unknown = null;
-  const loss = new Loss();
-  const lost = loss.report;
+  const connectionLoss = new Loss();
+  const lost = connectionLoss.report;
   const library = new SftpClient('ferry', {
     error: (error: unknown) => lost(error instanceof Error ? error.message : String(error)),
     end: () => lost('the server ended the connection'),
@@ -285,16 +258,27 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
     clearTimeout(readyTimer);
     signal?.removeEventListener('abort', onAbort);
   }
-  loss.arm();
-  watchChannel(sftp, log, lost);
+  connectionLoss.arm();
+  const connection = new SharedConnection(library.client);
+  connectionLoss.listen(connection.loss.report);
+  connection.loss.arm();
+  // Once per connection, whichever sessions' channels it carries.
+  batchWritesPerReceivedChunk(library.client);
   log('info', `Logged in to ${where} as ${username}`);
-  return {
-    library,
-    sftp,
-    onLost: loss.listen,
-    askedPerson,
-    sharesConnection: false,
-  };
+  return { library, sftp, connection, onLost: channelLoss(connection, sftp, log), askedPerson };
+}
+
+/**
+ * What reports the loss of one session's channel: its own end, or the
+ * connection's. Only the session that owns the channel hears it.
+ */
+function channelLoss(connection: SharedConnection, sftp: SFTPWrapper, log: LogSink): ConnectedSsh['onLost'] {
+  const loss = new Loss();
+  loss.arm();
+  const stopHearingConnection = connection.loss.listen(loss.report);
+  watchChannel(sftp, log, loss.report);
+  sftp.once('close', stopHearingConnection);
+  return loss.listen;
 }
 
 /**
@@ -303,25 +287,20 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
  * run on the new channel over the same ssh2 client.
  */
 export async function openSiblingChannel(ssh: ConnectedSsh, log: LogSink): Promise<ConnectedSsh> {
-  const client = ssh.library.client;
+  const client = ssh.connection.client;
   const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
     client.sftp((error, channel) => (error ? reject(error) : resolve(channel)));
   });
   // The library makes an ssh2 client of its own, never connected; the
-  // channel's is the shared one. Events of the connection reach the
-  // session that owns it, which reports a loss to every channel (onLost).
+  // channel's is the shared one, whose events SharedConnection reports.
   const library = new SftpClient('ferry-channel', { error: () => {}, end: () => {}, close: () => {} }) as SftpLibrary;
   library.client = client;
   library.sftp = sftp;
-  const loss = new Loss();
-  loss.arm();
-  ssh.onLost(loss.report);
-  watchChannel(sftp, log, loss.report);
   return {
     library,
     sftp,
-    onLost: loss.listen,
+    connection: ssh.connection,
+    onLost: channelLoss(ssh.connection, sftp, log),
     askedPerson: ssh.askedPerson,
-    sharesConnection: true,
   };
 }

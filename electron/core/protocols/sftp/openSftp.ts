@@ -18,7 +18,7 @@ export async function openSftp(target: FerryUrl, options: ConnectOptions): Promi
   try {
     home = await ssh.library.realPath('.');
   } catch (error) {
-    ssh.library.client.destroy();
+    ssh.connection.destroy();
     throw fromSftpError(error, 'find the starting folder', '.');
   }
   return new SftpFileSystem(ssh, home || '/', options.sftp ?? {}, log);

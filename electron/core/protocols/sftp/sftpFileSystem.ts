@@ -23,7 +23,7 @@ import { pipelinedUpload } from './pipelinedUpload.js';
 import { readDirectory } from './readDirectory.js';
 import { HASH_COMMANDS, runRemoteHash } from './remoteHashCommand.js';
 import { readServerInfo, type SftpServerInfo } from './serverLimits.js';
-import { batchWritesPerReceivedChunk, socketBatcher, type SendBatcher } from './socketBatching.js';
+import { socketBatcher, type SendBatcher } from './socketBatching.js';
 import { fileEntryFromAttributes, isPlainName, type ServerAttributes } from './sftpEntries.js';
 import { fromSftpError, SFTP_STATUS, sftpStatusOf } from './sftpErrors.js';
 import { takeDataReplies } from './ssh2ReadReplies.js';
@@ -76,11 +76,10 @@ export class SftpFileSystem implements RemoteFileSystem {
   private inFlightLimit: number;
   private readonly batch: SendBatcher;
   private lostReason: string | null = null;
-  private closing = false;
-  /** The connection belongs to another session (openSibling): closing this one closes only its channel. */
-  private readonly sharesConnection: boolean;
+  private closed = false;
   readonly loginAskedUser: boolean;
-  private readonly connection: ConnectedSsh;
+  /** The connection and this session's channel on it; other sessions' channels may share the connection. */
+  private readonly ssh: ConnectedSsh;
 
   get lost(): boolean {
     return this.lostReason !== null;
@@ -95,11 +94,8 @@ export class SftpFileSystem implements RemoteFileSystem {
     this.library = ssh.library;
     this.sftp = ssh.sftp;
     this.batch = socketBatcher(ssh.library.client);
-    // Once per connection: the session that owns it has done so.
-    if (!ssh.sharesConnection) batchWritesPerReceivedChunk(ssh.library.client);
-    this.sharesConnection = ssh.sharesConnection;
     this.loginAskedUser = ssh.askedPerson;
-    this.connection = ssh;
+    this.ssh = ssh;
     this.server = readServerInfo(ssh.sftp);
     this.requestTimeout = options.requestTimeout ?? SSH_DEFAULTS.requestTimeout;
     const wanted = Math.max(1024, options.requestSize ?? DEFAULT_REQUEST_SIZE);
@@ -128,7 +124,7 @@ export class SftpFileSystem implements RemoteFileSystem {
     };
     ssh.onLost((reason) => {
       this.lostReason ??= reason;
-      if (!this.closing) log('error', `Connection lost: ${reason}`);
+      if (!this.closed) log('error', `Connection lost: ${reason}`);
     });
     const extensions = [...this.server.extensions.keys()].join(', ') || 'none';
     log(
@@ -160,16 +156,23 @@ export class SftpFileSystem implements RemoteFileSystem {
   /** Another SFTP channel on this connection, for a transfer pool that must not log in again. */
   async openSibling(signal?: AbortSignal): Promise<RemoteFileSystem> {
     if (this.lostReason !== null) throw this.lostError('open another channel on', this.initialFolder);
-    // A server at its channel limit may never answer the request.
-    const sibling = await openWithinDeadline(
-      openSiblingChannel(this.connection, this.log),
-      this.requestTimeout,
-      () => new FerryError('TIMEOUT', 'The server did not open another SFTP channel in time'),
-      signal,
-      (late) => late.sftp.end(),
-    );
-    this.log('info', 'Opened another SFTP channel on this connection');
-    return new SftpFileSystem(sibling, this.initialFolder, this.options, this.log);
+    const connection = this.ssh.connection;
+    connection.hold();
+    try {
+      // A server at its channel limit may never answer the request.
+      const sibling = await openWithinDeadline(
+        openSiblingChannel(this.ssh, this.log),
+        this.requestTimeout,
+        () => new FerryError('TIMEOUT', 'The server did not open another SFTP channel in time'),
+        signal,
+        (late) => late.sftp.end(),
+      );
+      this.log('info', 'Opened another SFTP channel on this connection');
+      return new SftpFileSystem(sibling, this.initialFolder, this.options, this.log);
+    } catch (error) {
+      void connection.release();
+      throw error;
+    }
   }
 
   private lostError(action: string, path: string): FerryError {
@@ -179,17 +182,21 @@ export class SftpFileSystem implements RemoteFileSystem {
     );
   }
 
-  /** Tears the connection down; used when the server stops answering, since SFTP requests cannot be taken back. */
+  /**
+   * Gives up on a server that stopped answering, since SFTP requests cannot
+   * be taken back: the connection goes, unless other sessions' channels
+   * share it (each channel has a server process of its own, and those may
+   * be fine; a dead connection is found by the keepalive).
+   */
   private abandon(reason: string): void {
     this.lostReason ??= reason;
-    if (this.sharesConnection) {
-      // Each channel has a server process of its own: the others may be fine.
-      this.log('error', `Closing the SFTP channel: ${reason}`);
-      this.sftp.end();
+    if (this.ssh.connection.soleUser) {
+      this.log('error', `Closing the connection: ${reason}`);
+      this.ssh.connection.destroy();
       return;
     }
-    this.log('error', `Closing the connection: ${reason}`);
-    this.library.client.destroy();
+    this.log('error', `Closing the SFTP channel: ${reason}`);
+    this.sftp.end();
   }
 
   /**
@@ -418,30 +425,12 @@ export class SftpFileSystem implements RemoteFileSystem {
     return runRemoteHash(this.library.client, algorithm, path, signal);
   }
 
+  /** Closes this session's channel; the connection ends with the last session on it. */
   async close(): Promise<void> {
-    this.closing = true;
-    if (this.sharesConnection) {
-      if (this.lostReason === null) this.sftp.end();
-      this.lostReason ??= 'the session was closed';
-      return;
-    }
-    if (this.lostReason !== null) {
-      this.library.client.destroy();
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.library.end(),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, 5000);
-        }),
-      ]);
-    } catch {
-      // Closing never fails: the connection is going away either way.
-    } finally {
-      clearTimeout(timer);
-      this.library.client.destroy();
-    }
+    if (this.closed) return;
+    this.closed = true;
+    if (this.lostReason === null) this.sftp.end();
+    this.lostReason ??= 'the session was closed';
+    await this.ssh.connection.release();
   }
 }
