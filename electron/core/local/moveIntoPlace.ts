@@ -27,7 +27,9 @@ async function exists(path: string): Promise<boolean> {
  * link() claims the name atomically and the temporary name is removed
  * after. File systems without hard links (FAT, exFAT, some network and
  * FUSE ones) refuse link() with varying errors; there the name is checked
- * just before the rename, which leaves a window of microseconds.
+ * just before the rename, which leaves a window of microseconds. A crash
+ * between link() and the removal of the temporary name, or a removal that
+ * fails, leaves both names on the one file.
  */
 export async function moveIntoPlace(from: string, to: string, replace: boolean): Promise<void> {
   if (replace) {
@@ -42,5 +44,10 @@ export async function moveIntoPlace(from: string, to: string, replace: boolean):
     await rename(from, to);
     return;
   }
-  await unlink(from);
+  // The file has its final name now, whatever becomes of this one: failing
+  // here would report a finished transfer as failed. The name left behind
+  // is litter, not a danger: nothing writes through it (a download's
+  // openPartial makes a new file where its partial shares one, and the
+  // TFTP server's temporary names are new each time).
+  await unlink(from).catch(() => undefined);
 }

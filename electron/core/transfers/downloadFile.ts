@@ -175,7 +175,9 @@ export async function downloadFile(
     if (errnoOf(error) === 'EEXIST') {
       throw new FerryError(
         'ALREADY_EXISTS',
-        `${target} appeared during the download and was left alone; the download is complete in ${partialPath}`,
+        // Not "appeared during the download": the listing the download was
+        // decided on may have been old, with the file there all along.
+        `${target} exists now and was left alone; the download is complete in ${partialPath}`,
         { cause: error },
       );
     }

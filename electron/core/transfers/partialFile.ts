@@ -3,8 +3,8 @@ import { constants, ftruncate } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { FerryError } from '../../../shared/errors.js';
-import { fromNodeError } from '../errors/fromNodeError.js';
-import { close as closeFd, fstat as fstatFd, lstat, open as openFd } from '../local/quickFs.js';
+import { errnoOf, fromNodeError } from '../errors/fromNodeError.js';
+import { close as closeFd, fstat as fstatFd, lstat, open as openFd, unlink } from '../local/quickFs.js';
 
 /** The suffix of a download in progress, beside its final name. */
 export const PARTIAL_SUFFIX = '.ferrypart';
@@ -72,43 +72,81 @@ export async function emptyPartial(fd: number): Promise<void> {
   }
 }
 
+/** Creates the partial exclusively, where nothing has its name; null when something does. */
+async function createPartial(path: string, nofollow: number): Promise<OpenedPartial | null> {
+  try {
+    const fd = await openFd(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | nofollow, 0o644);
+    return { fd, offset: 0 };
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code === 'ENOENT') {
+      throw new FerryError('NOT_FOUND', `Cannot download into "${dirname(path)}": the folder does not exist`);
+    }
+    if (code === 'EEXIST') return null;
+    throw fromNodeError(error, 'open the partial download', path);
+  }
+}
+
+/**
+ * Opens an existing partial: at its end with `resume`, emptied otherwise.
+ * Null when the file has other names besides this one (a link count above
+ * one): a move into place cut short between link() and unlink() leaves
+ * the partial as a second name of the finished file, and writing into it,
+ * truncating or appending, would change the file under its final name.
+ */
+async function openExisting(path: string, resume: boolean, nofollow: number): Promise<OpenedPartial | null> {
+  // Opened without O_TRUNC, so nothing changes before the link count is known.
+  const fd = await openFd(path, constants.O_WRONLY | nofollow);
+  const info = await fstatFd(fd).catch(async (error: unknown) => {
+    await closeFd(fd).catch(() => undefined);
+    throw error;
+  });
+  if (info.nlink > 1) {
+    await closeFd(fd);
+    return null;
+  }
+  if (resume) return { fd, offset: info.size };
+  // Start over: emptying in place avoids a window where the name is free.
+  await emptyPartial(fd);
+  return { fd, offset: 0 };
+}
+
+/**
+ * Gives the partial a file of its own in place of one it shares with
+ * another name: removing this name leaves the other, and its data, as it
+ * was.
+ */
+async function replaceShared(path: string, nofollow: number): Promise<OpenedPartial> {
+  await unlink(path).catch((error: unknown) => {
+    if (errnoOf(error) !== 'ENOENT') throw error;
+  });
+  const fresh = await createPartial(path, nofollow);
+  if (fresh) return fresh;
+  throw new FerryError('LOCAL_IO', `Cannot download to "${path}": another program made a file of that name meanwhile`);
+}
+
 /**
  * Opens the partial file a download writes into. With `resume`, an
  * existing regular partial is continued at its end; otherwise any old
  * partial is replaced. Never follows a symlink planted at that name
  * (O_NOFOLLOW), and creates with O_EXCL so two downloads cannot share it.
+ * A partial that shares its file with another name is never written: its
+ * name is removed and a new file made (even to resume, as its bytes are
+ * another file's, not a download's to continue).
  */
 export async function openPartial(path: string, resume: boolean): Promise<OpenedPartial> {
   // Windows has no O_NOFOLLOW; there the exclusive create still guards the name.
   const nofollow = (constants as Partial<typeof constants>).O_NOFOLLOW ?? 0;
   // The common case first: nothing there yet. Creating exclusively also
   // refuses a symlink planted at the name, dangling or not.
-  try {
-    const fd = await openFd(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | nofollow, 0o644);
-    return { fd, offset: 0 };
-  } catch (error) {
-    const code = error instanceof Error && 'code' in error ? error.code : undefined;
-    if (code === 'ENOENT') {
-      throw new FerryError('NOT_FOUND', `Cannot download into "${dirname(path)}": the folder does not exist`);
-    }
-    if (code !== 'EEXIST') throw fromNodeError(error, 'open the partial download', path);
-  }
+  const created = await createPartial(path, nofollow);
+  if (created) return created;
   const existing = await lstat(path).catch(() => null);
   if (!existing?.isFile()) {
     throw new FerryError('LOCAL_IO', `Cannot download to "${path}": something other than a partial download is there`);
   }
   try {
-    if (resume) {
-      const fd = await openFd(path, constants.O_WRONLY | nofollow);
-      const info = await fstatFd(fd).catch(async (error: unknown) => {
-        await closeFd(fd).catch(() => undefined);
-        throw error;
-      });
-      return { fd, offset: info.size };
-    }
-    // Start over: truncating in place avoids a window where the name is free.
-    const fd = await openFd(path, constants.O_WRONLY | constants.O_TRUNC | nofollow);
-    return { fd, offset: 0 };
+    return (await openExisting(path, resume, nofollow)) ?? (await replaceShared(path, nofollow));
   } catch (error) {
     throw fromNodeError(error, 'open the partial download', path);
   }

@@ -1,9 +1,10 @@
 import type { Stats } from 'node:fs';
-import { rename as renameLocal, unlink as unlinkLocal } from 'node:fs/promises';
+import { lstat as lstatExact, rename as renameLocal, unlink as unlinkLocal } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseExpectedHash } from '../../../shared/expectedHash.js';
 import { FerryError } from '../../../shared/errors.js';
 import { joinRemote, remoteBaseName, remoteParent } from '../../../shared/remotePath.js';
+import { errnoOf, fromNodeError } from '../errors/fromNodeError.js';
 import { lstat, stat } from '../local/quickFs.js';
 import type { RemoteFileSystem } from '../remote/remoteFileSystem.js';
 import { downloadFile, type DownloadResult } from './downloadFile.js';
@@ -112,6 +113,60 @@ function canContinue(session: RemoteFileSystem, existing: FileFacts, source: Fil
   return existing.size !== null && existing.size <= source.size;
 }
 
+/**
+ * Removes `target`'s partial when it is only another name of `target`
+ * itself (same device and inode): what a move into place leaves when a
+ * crash comes between link() and unlink(). Removing that name loses
+ * nothing; left, it would look like a download to resume or to finish.
+ * Inode numbers are compared exactly (bigint): Windows' file IDs can
+ * exceed what a double holds.
+ */
+async function dropSharedPartial(target: string): Promise<void> {
+  const partial = partialPathFor(target);
+  const [file, other] = await Promise.all([
+    lstatExact(target, { bigint: true }).catch(() => null),
+    lstatExact(partial, { bigint: true }).catch(() => null),
+  ]);
+  if (file === null || other === null || file.dev !== other.dev || file.ino !== other.ino) return;
+  await unlinkLocal(partial).catch(() => undefined);
+}
+
+/** Removes a partial nothing will continue; one already gone is fine, and a failure only leaves litter. */
+async function dropPartial(target: string): Promise<void> {
+  await unlinkLocal(partialPathFor(target)).catch(() => undefined);
+}
+
+/**
+ * Takes a started job's partial along when it moves to a numbered name:
+ * it resumes there when `keep` (the source is unchanged), and goes
+ * otherwise, as nothing would ever continue it under the old name.
+ */
+async function followRename(from: string, to: string, keep: boolean): Promise<void> {
+  if (!keep) {
+    await dropPartial(from);
+    return;
+  }
+  try {
+    await renameLocal(partialPathFor(from), partialPathFor(to));
+  } catch (error) {
+    if (errnoOf(error) !== 'ENOENT') throw fromNodeError(error, 'move the partial download', partialPathFor(from));
+  }
+}
+
+/** The first "name (n).ext" beside the job's target that no file, partial or other job has. */
+async function numberedTarget(job: TransferJob, context: FileJobContext): Promise<string> {
+  const folder = dirname(job.localPath);
+  const name = await numberedName(basename(job.localPath), async (candidate) => {
+    const path = join(folder, candidate);
+    return (
+      context.destinationInUse(path) ||
+      (await localFacts(path)) !== null ||
+      (await localFacts(partialPathFor(path))) !== null
+    );
+  });
+  return join(folder, name);
+}
+
 async function runDownload(
   job: TransferJob,
   session: RemoteFileSystem,
@@ -134,6 +189,9 @@ async function runDownload(
 
   let resume = job.started === true && (sameSource || unrecorded || source === null);
   const existing = fresh && job.listedDestination === null ? null : await localFacts(job.localPath);
+  // Before anything reads or moves the partial: one left as a second name
+  // of the file by a move into place cut short is no partial at all.
+  if (existing) await dropSharedPartial(job.localPath);
   if (existing && job.started === true && source !== null && sameFacts(existing, source)) {
     // Our own finished download whose completion was not saved before a crash.
     return { state: 'done', verified: 'size', size: existing.size ?? 0 };
@@ -143,24 +201,24 @@ async function runDownload(
   let replace = existing !== null;
   if (existing) {
     const action = await context.resolveConflict(job, source ?? { size: job.size, modified: null }, existing);
-    if (action === 'skip') return { state: 'skipped', reason: 'the file exists' };
+    if (action === 'skip') {
+      // What an earlier attempt of this job fetched will never be continued.
+      if (job.started === true) await dropPartial(job.localPath);
+      return { state: 'skipped', reason: 'the file exists' };
+    }
     if (action === 'rename') {
-      const folder = dirname(job.localPath);
-      const name = await numberedName(basename(job.localPath), async (candidate) => {
-        const path = join(folder, candidate);
-        return (
-          context.destinationInUse(path) ||
-          (await localFacts(path)) !== null ||
-          (await localFacts(partialPathFor(path))) !== null
-        );
-      });
-      job.localPath = join(folder, name);
+      const previous = job.localPath;
+      job.localPath = await numberedTarget(job, context);
       context.claimDestination(job.localPath);
+      if (job.started === true) await followRename(previous, job.localPath, resume);
       replace = false;
     } else if (action === 'resume' && canContinue(session, existing, source)) {
       // The existing file is an incomplete copy: continue it as our partial.
+      // That frees its name, so a file made there meanwhile is someone
+      // else's, and kept.
       await renameLocal(job.localPath, partialPathFor(job.localPath));
       resume = true;
+      replace = false;
     }
     // A resume that cannot be (the server cannot start mid-file, or the
     // copy is longer than the source) is an overwrite: the existing file

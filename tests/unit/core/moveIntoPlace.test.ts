@@ -1,13 +1,13 @@
 // moveIntoPlace on this machine's file system, and on one without hard
 // links (FAT, exFAT: not mountable in a test), where link() fails the way
-// Linux's vfat driver fails it.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+// Linux's vfat driver fails it; and where removing a name fails.
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { moveIntoPlace } from '../../../electron/core/local/moveIntoPlace.js';
 
-const hardLinks = vi.hoisted(() => ({ supported: true, refused: 0 }));
+const hardLinks = vi.hoisted(() => ({ supported: true, refused: 0, unlinkFails: false }));
 
 vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs')>();
@@ -18,7 +18,13 @@ vi.mock('node:fs', async (importOriginal) => {
     }
     actual.linkSync(existing, created);
   };
-  return { ...actual, linkSync, default: { ...actual, linkSync } };
+  const unlinkSync = (path: string): void => {
+    if (hardLinks.unlinkFails) {
+      throw Object.assign(new Error(`EBUSY: resource busy or locked, unlink '${path}'`), { code: 'EBUSY' });
+    }
+    actual.unlinkSync(path);
+  };
+  return { ...actual, linkSync, unlinkSync, default: { ...actual, linkSync, unlinkSync } };
 });
 
 let folder: string;
@@ -35,6 +41,7 @@ beforeEach(async () => {
 afterEach(async () => {
   hardLinks.supported = true;
   hardLinks.refused = 0;
+  hardLinks.unlinkFails = false;
   await rm(folder, { recursive: true, force: true });
 });
 
@@ -67,5 +74,14 @@ describe.each([true, false])('moveIntoPlace (hard links: %s)', (supported) => {
   it('reports a missing source as such', async () => {
     await rm(from);
     await expect(moveIntoPlace(from, to, false)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('moveIntoPlace when the temporary name cannot be removed', () => {
+  it('reports the move done, as the file has its final name, and leaves the other name on it', async () => {
+    hardLinks.unlinkFails = true;
+    await moveIntoPlace(from, to, false);
+    expect(await readFile(to, 'utf8')).toBe('new');
+    expect((await stat(from)).ino).toBe((await stat(to)).ino);
   });
 });

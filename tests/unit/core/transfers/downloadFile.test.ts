@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { lstat, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -142,7 +142,9 @@ describe('downloadFile', () => {
     }
     const refused = downloadFile(new RacedDisk(folder), source, target, { replace: false });
     await expect(refused).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
-    await expect(refused).rejects.toThrow(/appeared during the download and was left alone/);
+    await expect(refused).rejects.toThrow(
+      `${target} exists now and was left alone; the download is complete in ${partialPathFor(target)}`,
+    );
     expect(await readFile(target, 'utf8')).toBe('made meanwhile');
     expect(sha(await readFile(partialPathFor(target)))).toBe(sha(content));
 
@@ -151,6 +153,20 @@ describe('downloadFile', () => {
     await downloadFile(new RacedDisk(folder), source, target, { replace: true });
     expect(sha(await readFile(target))).toBe(sha(content));
   });
+
+  it.each([false, true])(
+    'leaves the file alone when its partial is another name of it, left by a move into place cut short (resume: %s)',
+    async (resume) => {
+      const users = randomBytes(200_000);
+      await writeFile(target, users);
+      await link(target, partialPathFor(target));
+      const disk = new FlakyDisk(folder);
+      disk.failAfter = 100_000;
+      await expect(downloadFile(disk, source, target, { resume })).rejects.toMatchObject({ code: 'CONNECTION_LOST' });
+      expect(sha(await readFile(target))).toBe(sha(users));
+      expect(sha(await readFile(partialPathFor(target)))).toBe(sha(content.subarray(0, 100_000)));
+    },
+  );
 
   it('refuses to download a folder', async () => {
     await expect(downloadFile(new LocalDisk(folder), folder, target)).rejects.toMatchObject({ code: 'INVALID_INPUT' });

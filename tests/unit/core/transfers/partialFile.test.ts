@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { closeSync, writeSync } from 'node:fs';
+import { link, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPartial, partialPathFor } from '../../../../electron/core/transfers/partialFile.js';
 
 const bytes = (text: string): number => Buffer.byteLength(text);
@@ -34,16 +35,49 @@ describe('partialPathFor', () => {
 });
 
 describe('openPartial', () => {
+  let folder: string;
+  beforeEach(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'ferry-partial-'));
+  });
+  afterEach(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it.each([false, true])(
+    'never writes into a partial that is another name of a file, as a move into place cut short leaves it (resume: %s)',
+    async (resume) => {
+      const target = join(folder, 'report.bin');
+      const partial = partialPathFor(target);
+      await writeFile(target, 'the finished download');
+      await link(target, partial);
+      const opened = await openPartial(partial, resume);
+      writeSync(opened.fd, 'new');
+      closeSync(opened.fd);
+      expect(opened.offset).toBe(0);
+      expect(await readFile(target, 'utf8')).toBe('the finished download');
+      expect(await readFile(partial, 'utf8')).toBe('new');
+      expect((await stat(target)).nlink).toBe(1);
+      expect((await stat(partial)).ino).not.toBe((await stat(target)).ino);
+    },
+  );
+
+  it('continues a partial of its own at its end, and empties it to start over', async () => {
+    const partial = join(folder, 'x.ferrypart');
+    await writeFile(partial, 'abc');
+    const resumed = await openPartial(partial, true);
+    closeSync(resumed.fd);
+    expect(resumed.offset).toBe(3);
+    const again = await openPartial(partial, false);
+    closeSync(again.fd);
+    expect(again.offset).toBe(0);
+    expect((await stat(partial)).size).toBe(0);
+  });
+
   it('says which folder is missing when the destination folder does not exist', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'ferry-partial-'));
-    try {
-      const missing = join(folder, 'no-such-folder');
-      await expect(openPartial(join(missing, 'x.ferrypart'), false)).rejects.toMatchObject({
-        code: 'NOT_FOUND',
-        message: `Cannot download into "${missing}": the folder does not exist`,
-      });
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-    }
+    const missing = join(folder, 'no-such-folder');
+    await expect(openPartial(join(missing, 'x.ferrypart'), false)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: `Cannot download into "${missing}": the folder does not exist`,
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { FerryError } from '../../../../shared/errors.js';
 import type { LogKind } from '../../../../electron/core/log/messageLog.js';
 import { SessionPool } from '../../../../electron/core/sessions/sessionPool.js';
 import type { TransferJob } from '../../../../electron/core/transfers/job.js';
-import type { OverwriteQuestion } from '../../../../electron/core/transfers/overwrite.js';
+import type { OverwriteAction, OverwriteQuestion } from '../../../../electron/core/transfers/overwrite.js';
 import { QueueStore } from '../../../../electron/core/transfers/queueStore.js';
 import { TransferQueue, type TransferQueueOptions } from '../../../../electron/core/transfers/transferQueue.js';
 import { MemoryServer } from '../memoryFileSystem.js';
@@ -263,6 +263,80 @@ describe('TransferQueue', () => {
     expect(await readdir(folder)).toEqual(['notes.txt']);
     // The retry finished the complete partial instead of fetching the file again.
     expect(server.downloadOffsets).toEqual([0]);
+    await queue.close();
+  });
+
+  it.each<[OverwriteAction, string[]]>([
+    ['rename', ['notes (1).txt', 'notes.txt']],
+    ['skip', ['notes.txt']],
+  ])(
+    'leaves no partial behind when a file that appeared meanwhile is answered "%s" on a retry',
+    async (action, names) => {
+      const data = randomBytes(5000);
+      server.addFile('/notes.txt', data);
+      const target = join(folder, 'notes.txt');
+      server.beforeDownload = () => writeFile(target, 'written meanwhile');
+      const queue = await TransferQueue.open(
+        queueOptions({ overwrite: 'ask', ask: () => Promise.resolve({ action, applyToAll: false }) }),
+      );
+      const [job] = queue.add([
+        { site: 's', direction: 'download', kind: 'file', remotePath: '/notes.txt', localPath: target },
+      ]);
+      await queue.whenIdle();
+      expect(queue.failed()[0]?.error?.code).toBe('ALREADY_EXISTS');
+
+      server.beforeDownload = null;
+      queue.retry(job?.id ?? '');
+      await queue.whenIdle();
+      expect(queue.failed()).toEqual([]);
+      expect((await readdir(folder)).sort()).toEqual(names);
+      expect(await readFile(target, 'utf8')).toBe('written meanwhile');
+      if (action === 'rename') expect(sha(await readFile(join(folder, 'notes (1).txt')))).toBe(sha(data));
+      // The renamed download finished the complete partial instead of fetching the file again.
+      expect(server.downloadOffsets).toEqual([0]);
+      await queue.close();
+    },
+  );
+
+  it('drops the partial of a file that changed since, when a retry renames the download', async () => {
+    server.addFile('/notes.txt', randomBytes(5000), Date.parse('2024-01-01T00:00:00Z'));
+    const target = join(folder, 'notes.txt');
+    server.beforeDownload = () => writeFile(target, 'written meanwhile');
+    const queue = await TransferQueue.open(
+      queueOptions({ overwrite: 'ask', ask: () => Promise.resolve({ action: 'rename', applyToAll: false }) }),
+    );
+    const [job] = queue.add([
+      { site: 's', direction: 'download', kind: 'file', remotePath: '/notes.txt', localPath: target },
+    ]);
+    await queue.whenIdle();
+    expect(queue.failed()[0]?.error?.code).toBe('ALREADY_EXISTS');
+
+    server.beforeDownload = null;
+    const changed = randomBytes(6000);
+    server.addFile('/notes.txt', changed, Date.parse('2024-02-01T00:00:00Z'));
+    queue.retry(job?.id ?? '');
+    await queue.whenIdle();
+    expect((await readdir(folder)).sort()).toEqual(['notes (1).txt', 'notes.txt']);
+    expect(sha(await readFile(join(folder, 'notes (1).txt')))).toBe(sha(changed));
+    expect(server.downloadOffsets).toEqual([0, 0]);
+    await queue.close();
+  });
+
+  it('keeps a file made under the name a "resume" freed by taking the old copy as its partial', async () => {
+    const data = randomBytes(5000);
+    server.addFile('/notes.txt', data);
+    const target = join(folder, 'notes.txt');
+    await writeFile(target, data.subarray(0, 2000));
+    server.beforeDownload = () => writeFile(target, 'written meanwhile');
+    const queue = await TransferQueue.open(
+      queueOptions({ overwrite: 'ask', ask: () => Promise.resolve({ action: 'resume', applyToAll: false }) }),
+    );
+    queue.add([{ site: 's', direction: 'download', kind: 'file', remotePath: '/notes.txt', localPath: target }]);
+    await queue.whenIdle();
+    expect(queue.failed()[0]?.error?.code).toBe('ALREADY_EXISTS');
+    expect(await readFile(target, 'utf8')).toBe('written meanwhile');
+    expect(sha(await readFile(`${target}.ferrypart`))).toBe(sha(data));
+    expect(server.downloadOffsets).toEqual([2000]);
     await queue.close();
   });
 
@@ -784,6 +858,42 @@ describe('TransferQueue after a restart', () => {
     await queue.whenIdle();
     expect(queue.failed()).toEqual([]);
     expect(sha(await readFile(target))).toBe(sha(current));
+    await queue.close();
+  });
+
+  it('removes a partial left as a second name of a file it finished before a crash', async () => {
+    // The crash came between link(partial, name) and unlink(partial).
+    const data = randomBytes(5000);
+    const modified = Date.parse('2024-05-06T07:08:09Z');
+    server.addFile('/linked.bin', data, modified);
+    const target = join(folder, 'out', 'linked.bin');
+    await mkdir(join(folder, 'out'));
+    await writeFile(target, data);
+    await utimes(target, new Date(modified), new Date(modified));
+    await link(target, `${target}.ferrypart`);
+    const store = new QueueStore(join(folder, 'queue.json'));
+    const job = {
+      id: 'linked',
+      site: 's',
+      direction: 'download',
+      kind: 'file',
+      remotePath: '/linked.bin',
+      localPath: target,
+      size: data.length,
+      transferred: data.length,
+      state: 'running',
+      attempts: 0,
+      added: 1,
+      sourceSize: data.length,
+      sourceModified: modified,
+    };
+    await writeFile(store.path, JSON.stringify({ version: 1, jobs: [job] }));
+    const queue = await TransferQueue.open(queueOptions({ store }));
+    await queue.whenIdle();
+    expect(queue.succeeded().map((done) => done.state)).toEqual(['done']);
+    expect(await readdir(join(folder, 'out'))).toEqual(['linked.bin']);
+    expect(sha(await readFile(target))).toBe(sha(data));
+    expect(server.downloadOffsets).toEqual([]);
     await queue.close();
   });
 
