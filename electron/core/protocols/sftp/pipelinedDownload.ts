@@ -305,13 +305,18 @@ export async function pipelinedDownload(
         return;
       }
       // Buffered plus requested bytes stay under twice the window, except that
-      // one request may always go out: it may be the one that fills the gap
-      // everything buffered is waiting behind.
+      // one request may go out when none is: it may be the one that fills the
+      // gap everything buffered waits behind (a flush that is not paused
+      // leaves nothing at writeOffset, and nextRange asks for the lowest
+      // missing range first). Not while the destination is full: then what is
+      // buffered waits for its drain, which pumps again, and letting one
+      // request out per reply would read on, one at a time, until a slow
+      // destination (a speed limit, a slow disk) had the whole file buffered here.
       const window = limit * requestSize * 2;
       const room = (): boolean =>
         failure === null &&
         inFlight.size < limit &&
-        (inFlight.size === 0 || (sizeKnown && readyBytes + inFlightBytes < window));
+        ((inFlight.size === 0 && !paused) || (sizeKnown && readyBytes + inFlightBytes < window));
       // Refill in bursts (one socket write each) rather than one request per reply.
       if (inFlight.size === 0 || limit - inFlight.size >= Math.min(settings.refillAtLeast, limit)) {
         settings.batch(() => {
