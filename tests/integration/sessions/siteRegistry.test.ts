@@ -8,7 +8,11 @@ import type { SftpPromptRequest } from '../../../electron/core/remote/connectOpt
 import { SiteRegistry } from '../../../electron/core/sessions/siteRegistry.js';
 import { downloadFile } from '../../../electron/core/transfers/downloadFile.js';
 import { loadServers } from '../../servers/config.js';
-import { startScriptedSftpServer } from '../../servers/scriptedSftpServer.js';
+import {
+  startScriptedSftpServer,
+  type ScriptedSftpOptions,
+  type ScriptedSftpServer,
+} from '../../servers/scriptedSftpServer.js';
 
 // What the remote pane asks of a connected site, against the real servers:
 // folder changes, recursive delete, and trust that is remembered when the
@@ -184,32 +188,56 @@ describe("an SSH server's second factor", () => {
   });
 });
 
+/** A site on a scripted server that asks for a one-time code, with a count of the times the user was asked. */
+interface CodeSite {
+  server: ScriptedSftpServer;
+  registry: SiteRegistry;
+  site: string;
+  /** Times the user was asked for the code so far. */
+  asked: () => number;
+  /** The message log's lines. */
+  lines: string[];
+}
+
+/** Runs `body` against a fresh one-time-code site, closing everything after. */
+async function withCodeSite(
+  options: ScriptedSftpOptions & { limit?: number },
+  body: (site: CodeSite) => Promise<void>,
+): Promise<void> {
+  const server = await startScriptedSftpServer({ verificationCode: '493817', ...options });
+  let asked = 0;
+  const lines: string[] = [];
+  const registry = new SiteRegistry({
+    dataFolder,
+    log: (_site, _kind, text) => lines.push(text),
+    ask: () => {
+      asked += 1;
+      return Promise.resolve(['493817']);
+    },
+  });
+  try {
+    const { site } = await registry.connect({
+      url: `sftp://${server.user}@127.0.0.1:${server.port}`,
+      password: server.password,
+      trustFingerprint: server.fingerprint,
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+    });
+    await body({ server, registry, site, asked: () => asked, lines });
+  } finally {
+    await registry.closeAll();
+    await server.close();
+  }
+}
+
 describe('transfers to an SSH server with a second factor', () => {
   it('run on more channels of the logged-in connection, so the code is asked for once', async () => {
-    const server = await startScriptedSftpServer({ verificationCode: '493817' });
-    server.files.set('/data.bin', randomBytes(200_000));
-    let asked = 0;
-    const lines: string[] = [];
-    const registry = new SiteRegistry({
-      dataFolder,
-      log: (_site, _kind, text) => lines.push(text),
-      ask: () => {
-        asked += 1;
-        return Promise.resolve(['493817']);
-      },
-    });
-    try {
-      const { site } = await registry.connect({
-        url: `sftp://${server.user}@127.0.0.1:${server.port}`,
-        password: server.password,
-        trustFingerprint: server.fingerprint,
-        limit: 3,
-      });
+    await withCodeSite({ limit: 3 }, async ({ server, registry, site, asked, lines }) => {
+      server.files.set('/data.bin', randomBytes(200_000));
       const pool = registry.pool(site);
       const leases = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()]);
       const sizes = await Promise.all(leases.map((lease) => lease.session.stat('/data.bin').then((e) => e.size)));
       expect(sizes).toEqual([200_000, 200_000, 200_000]);
-      expect(asked).toBe(1);
+      expect(asked()).toBe(1);
       expect(lines.filter((line) => line.startsWith('Opened another SFTP channel'))).toHaveLength(3);
       // Whole transfers run on them, at once.
       const targets = leases.map((_, index) => join(dataFolder, `data-${index}.bin`));
@@ -220,63 +248,23 @@ describe('transfers to an SSH server with a second factor', () => {
       for (const lease of leases) lease.discard();
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect((await registry.list(site, '/')).map((entry) => entry.name)).toContain('data.bin');
-      expect(asked).toBe(1);
-    } finally {
-      await registry.closeAll();
-      await server.close();
-    }
+      expect(asked()).toBe(1);
+    });
   });
 
   it('log in anew, asking again, when the server allows no more channels', async () => {
-    const server = await startScriptedSftpServer({
-      verificationCode: '493817',
-      misbehaviour: { refuseSecondChannel: true },
-    });
-    server.files.set('/data.bin', randomBytes(1000));
-    let asked = 0;
-    const registry = new SiteRegistry({
-      dataFolder,
-      log: () => undefined,
-      ask: () => {
-        asked += 1;
-        return Promise.resolve(['493817']);
-      },
-    });
-    try {
-      const { site } = await registry.connect({
-        url: `sftp://${server.user}@127.0.0.1:${server.port}`,
-        password: server.password,
-        trustFingerprint: server.fingerprint,
-      });
+    await withCodeSite({ misbehaviour: { refuseSecondChannel: true } }, async ({ server, registry, site, asked }) => {
+      server.files.set('/data.bin', randomBytes(1000));
       const lease = await registry.pool(site).acquire();
       expect((await lease.session.stat('/data.bin')).size).toBe(1000);
-      expect(asked).toBe(2);
+      expect(asked()).toBe(2);
       lease.release();
-    } finally {
-      await registry.closeAll();
-      await server.close();
-    }
+    });
   });
 
   it('ask once more after the connection drops, however many transfers reconnect', async () => {
-    const server = await startScriptedSftpServer({ verificationCode: '493817' });
-    server.files.set('/data.bin', randomBytes(1000));
-    let asked = 0;
-    const registry = new SiteRegistry({
-      dataFolder,
-      log: () => undefined,
-      ask: () => {
-        asked += 1;
-        return Promise.resolve(['493817']);
-      },
-    });
-    try {
-      const { site } = await registry.connect({
-        url: `sftp://${server.user}@127.0.0.1:${server.port}`,
-        password: server.password,
-        trustFingerprint: server.fingerprint,
-        limit: 3,
-      });
+    await withCodeSite({ limit: 3 }, async ({ server, registry, site, asked }) => {
+      server.files.set('/data.bin', randomBytes(1000));
       const pool = registry.pool(site);
       const stat = async (): Promise<number> => {
         const lease = await pool.acquire();
@@ -287,15 +275,12 @@ describe('transfers to an SSH server with a second factor', () => {
         }
       };
       expect(await Promise.all([stat(), stat(), stat()])).toEqual([1000, 1000, 1000]);
-      expect(asked).toBe(1);
+      expect(asked()).toBe(1);
 
       server.dropConnections();
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await Promise.all([stat(), stat(), stat()])).toEqual([1000, 1000, 1000]);
-      expect(asked).toBe(2);
-    } finally {
-      await registry.closeAll();
-      await server.close();
-    }
+      expect(asked()).toBe(2);
+    });
   });
 });
