@@ -76,7 +76,14 @@ async function startServer(port: number, uploads: boolean): Promise<void> {
   else await allowUploads.uncheck();
   await panel().getByRole('button', { name: 'Start server' }).click();
   const access = uploads ? 'uploads allowed' : 'read-only';
-  await expect.poll(() => statusLine().textContent()).toBe(`Serving ${folder} on 127.0.0.1:${port} (${access})`);
+  // A refused start shows an alert and leaves "Stopped": report the alert's words, not only the status.
+  const outcome = async (): Promise<string> => {
+    const alert = panel().getByRole('alert');
+    return (await alert.isVisible())
+      ? `alert: ${(await alert.textContent()) ?? ''}`
+      : ((await statusLine().textContent()) ?? '');
+  };
+  await expect.poll(outcome).toBe(`Serving ${folder} on 127.0.0.1:${port} (${access})`);
 }
 
 async function stopServer(): Promise<void> {

@@ -55,8 +55,12 @@ export const useTftpServer = create<TftpServerState>()((set, get) => {
       started = true;
       ferry.tftpServer.onStatus((status) => set({ status }));
       ferry.tftpServer.onTransfer(record);
+      const before = get().status;
       ferry.tftpServer.status().then(
-        (status) => set({ status }),
+        // A start, stop or event that landed first is newer than this answer.
+        (status) => {
+          if (get().status === before) set({ status });
+        },
         (error: unknown) => set({ error: errorMessage(error) }),
       );
     },
