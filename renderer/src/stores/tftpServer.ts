@@ -1,20 +1,12 @@
 import { create } from 'zustand';
 import type { InvokeArgs, TftpServerStatus, TftpServerTransfer } from '../../../shared/contract';
 import { errorMessage, ferry } from '../ipc/ferry';
+import { TFTP_SERVER_STOPPED } from '../../../shared/tftpServerStopped';
 
 /** Transfers the list keeps; older finished ones drop off. */
 const MAX_TRANSFERS = 200;
 
 export type TftpServerConfig = InvokeArgs<'tftpServer.start'>[0];
-
-const STOPPED: TftpServerStatus = {
-  running: false,
-  folder: null,
-  address: null,
-  port: null,
-  writable: false,
-  overwrite: false,
-};
 
 /**
  * Ferry's TFTP server as the window sees it: whether it runs, the live
@@ -45,7 +37,7 @@ export const useTftpServer = create<TftpServerState>()((set, get) => {
   };
 
   return {
-    status: STOPPED,
+    status: TFTP_SERVER_STOPPED,
     transfers: [],
     busy: false,
     error: null,

@@ -1,20 +1,14 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { z } from 'zod';
-import type { Envelope, LogEntry, TftpServerStatus } from '../../../shared/contract.js';
+import type { Envelope, LogEntry } from '../../../shared/contract.js';
+import { TFTP_SERVER_STOPPED } from '../../../shared/tftpServerStopped.js';
 import type { FolderListing } from '../../../shared/entries.js';
 import { envelopeSchema } from '../../../shared/contract.js';
 import { FerryError, type FerryErrorShape } from '../../../shared/errors.js';
 import { createRouter, toFerryError, type Handlers, type Router } from '../../../electron/ipc/router.js';
 
 const listing: FolderListing = { path: '/tmp', parent: '/', separator: '/', entries: [] };
-const stopped: TftpServerStatus = {
-  running: false,
-  folder: null,
-  address: null,
-  port: null,
-  writable: false,
-  overwrite: false,
-};
+const stopped = TFTP_SERVER_STOPPED;
 
 /** Handlers that record what they were called with; one can be told to throw. */
 const capabilities = {

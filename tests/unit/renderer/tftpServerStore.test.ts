@@ -1,14 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope, TftpServerStatus } from '../../../shared/contract.js';
+import { TFTP_SERVER_STOPPED } from '../../../shared/tftpServerStopped.js';
 
-const stopped: TftpServerStatus = {
-  running: false,
-  folder: null,
-  address: null,
-  port: null,
-  writable: false,
-  overwrite: false,
-};
+const stopped = TFTP_SERVER_STOPPED;
 const serving: TftpServerStatus = {
   running: true,
   folder: '/srv/tftp',

@@ -3,6 +3,7 @@ import { stat, realpath } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { isAbsolute } from 'node:path';
 import { FerryError } from '../../../../shared/errors.js';
+import { TFTP_SERVER_STOPPED } from '../../../../shared/tftpServerStopped.js';
 import { silentLog, type LogSink } from '../../log/messageLog.js';
 import { BLKSIZE_MAX } from './options.js';
 import { decodePacket, encodeError, OPCODE, TFTP_ERROR, type RequestPacket } from './packet.js';
@@ -68,15 +69,6 @@ const DEFAULT_MAX_TRANSFERS = 64;
 const MAX_TRANSFERS_PER_CLIENT = 8;
 /** How often a running transfer reports its progress. */
 const PROGRESS_INTERVAL_MS = 250;
-
-const STOPPED: TftpServerStatus = Object.freeze({
-  running: false,
-  folder: null,
-  address: null,
-  port: null,
-  writable: false,
-  overwrite: false,
-});
 
 /** Turns a failure to bind into words a person can act on (port 69 needs privileges). */
 export function bindError(error: unknown, address: string, port: number): FerryError {
@@ -152,7 +144,7 @@ export class TftpServer {
 
   /** Where and how the server runs now. */
   status(): TftpServerStatus {
-    return this.running ? { ...this.running.status } : { ...STOPPED };
+    return this.running ? { ...this.running.status } : { ...TFTP_SERVER_STOPPED };
   }
 
   /** Calls `listener` for every transfer event; returns the function that stops it. */
