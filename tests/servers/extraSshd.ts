@@ -24,6 +24,11 @@ export interface ExtraSshd {
    * exact point of a fast transfer, where looking them up then would be late.
    */
   prepareKill(): Promise<() => void>;
+  /**
+   * Stops (SIGSTOP) every session process: a server that hangs without
+   * dropping anything. Returns what resumes them (SIGCONT).
+   */
+  freeze(): Promise<() => void>;
   /** Kills it (if running) and removes its folder. */
   dispose(): Promise<void>;
 }
@@ -124,9 +129,36 @@ export async function createExtraSshd(settings: readonly string[] = []): Promise
     };
   };
 
+  /** Sends `signal` to every process the listener forked (the sessions), and returns which. */
+  const signalSessions = async (signal: NodeJS.Signals): Promise<number[]> => {
+    const pids = child?.pid ? await descendants(child.pid) : [];
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+    return pids;
+  };
+
+  const freeze = async (): Promise<() => void> => {
+    const pids = await signalSessions('SIGSTOP');
+    return () => {
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          // Already gone.
+        }
+      }
+    };
+  };
+
   return {
     port,
     prepareKill,
+    freeze,
     async start() {
       if (child) return;
       const started = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', configPath], {

@@ -164,4 +164,22 @@ describe('SFTP when the server dies mid-transfer', () => {
       await pool.close();
     }
   });
+
+  it('closes a hung connection at once when every session on it has given up', async () => {
+    const options = { port: server.port, folder: trustFolder, sftp: { requestTimeout: 500, keepaliveInterval: 0 } };
+    const session = await openSession(options);
+    const sibling = await session.openSibling();
+    const thaw = await server.freeze();
+    try {
+      const codes = await Promise.all([failure(session.list(folder)), failure(sibling.list(folder))]);
+      expect(codes.map((error) => error.code)).toEqual(['TIMEOUT', 'TIMEOUT']);
+      const started = Date.now();
+      await sibling.close();
+      await session.close();
+      // A polite end would wait seconds for a server that no longer answers.
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      thaw();
+    }
+  });
 });

@@ -167,8 +167,14 @@ export class SftpFileSystem implements RemoteFileSystem {
         signal,
         (late) => late.sftp.end(),
       );
-      this.log('info', 'Opened another SFTP channel on this connection');
-      return new SftpFileSystem(sibling, this.initialFolder, this.options, this.log);
+      try {
+        const session = new SftpFileSystem(sibling, this.initialFolder, this.options, this.log);
+        this.log('info', 'Opened another SFTP channel on this connection');
+        return session;
+      } catch (error) {
+        sibling.sftp.end();
+        throw error;
+      }
     } catch (error) {
       void connection.release();
       throw error;
@@ -429,8 +435,9 @@ export class SftpFileSystem implements RemoteFileSystem {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.lostReason === null) this.sftp.end();
+    const lost = this.lostReason !== null;
+    if (!lost) this.sftp.end();
     this.lostReason ??= 'the session was closed';
-    await this.ssh.connection.release();
+    await this.ssh.connection.release(lost);
   }
 }

@@ -64,11 +64,19 @@ export class SharedConnection {
     this.users += 1;
   }
 
-  /** A session is done with the connection; the last one ends it, politely and within a few seconds. */
-  release(): Promise<void> {
+  /**
+   * A session is done with the connection; the last one ends it, politely
+   * and within a few seconds, or at once when `cut` (that session had
+   * given up on the server: a polite end would only wait out the timeout).
+   */
+  release(cut = false): Promise<void> {
     this.users -= 1;
     if (this.users > 0) return Promise.resolve();
     if (this.closed) return Promise.resolve();
+    if (cut) {
+      this.client.destroy();
+      return Promise.resolve();
+    }
     this.ended ??= new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
