@@ -267,7 +267,7 @@ async function runDownload(
     const appeared =
       error instanceof FerryError && error.code === 'ALREADY_EXISTS' ? await localFacts(job.localPath) : null;
     if (appeared === null || source === null || !sameFacts(appeared, source)) throw error;
-    await unlinkLocal(partialPathFor(job.localPath)).catch(() => undefined);
+    await dropPartial(job.localPath);
     return { state: 'done', verified: 'size', size: appeared.size ?? 0 };
   }
   return { state: 'done', verified: result.verified, size: result.size };

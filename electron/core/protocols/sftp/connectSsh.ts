@@ -157,13 +157,14 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
   // Set from the verifier's callback; typed wide so the checks after connect are not narrowed away.
   let hostKeyProblem = null as FerryError | null;
   let rawError: unknown = null;
-  const connectionLoss = new Loss();
-  const lost = connectionLoss.report;
+  // Reported only once armed, after login (until then a failure is the connect error).
+  const lost = (reason: string): void => connection.loss.report(reason);
   const library = new SftpClient('ferry', {
     error: (error: unknown) => lost(error instanceof Error ? error.message : String(error)),
     end: () => lost('the server ended the connection'),
     close: () => lost('the connection closed'),
   }) as SftpLibrary;
+  const connection = new SharedConnection(library.client);
   // ssh2 leaves Nagle's algorithm on. A request written while the one
   // before is unacknowledged then waits for the server's delayed ACK,
   // 40 ms on Linux: the login and each file's first requests stalled on it.
@@ -258,9 +259,6 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
     clearTimeout(readyTimer);
     signal?.removeEventListener('abort', onAbort);
   }
-  connectionLoss.arm();
-  const connection = new SharedConnection(library.client);
-  connectionLoss.listen(connection.loss.report);
   connection.loss.arm();
   // Once per connection, whichever sessions' channels it carries.
   batchWritesPerReceivedChunk(library.client);
