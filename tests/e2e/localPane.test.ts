@@ -90,6 +90,23 @@ describe('browser mode', () => {
     await page.keyboard.press('Home');
   });
 
+  it("keeps each pane's commands on one line in a 1280-pixel window", async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    for (const name of ['Local files', 'Remote files']) {
+      const buttons = page.getByRole('region', { name }).getByRole('toolbar').getByRole('button');
+      const tops = new Set<number>();
+      for (const button of await buttons.all()) tops.add(Math.round((await button.boundingBox())?.y ?? -1));
+      expect({ name, rows: tops.size }).toEqual({ name, rows: 1 });
+    }
+    // The short label is only what shows: the button keeps its whole name.
+    const verify = page
+      .getByRole('region', { name: 'Remote files' })
+      .getByRole('button', { name: 'Download and verify…' });
+    expect(await verify.innerText()).toBe('Verify…');
+    await page.setViewportSize({ width: 1600, height: 900 });
+    await expect.poll(() => verify.innerText()).toBe('Download and verify…');
+  });
+
   it('takes the token out of the address bar and still works after a reload', async () => {
     await expect.poll(() => page.url()).not.toContain('token');
     await page.reload();

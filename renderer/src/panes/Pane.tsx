@@ -158,10 +158,6 @@ export function Pane(props: PaneProps) {
           {props.transferLabel}
         </button>
         {props.renderActions?.(entries.filter((e) => pane.selected.has(e.name)))}
-        <label className="toggle">
-          <input type="checkbox" checked={pane.showHidden} onChange={(e) => pane.setShowHidden(e.target.checked)} />
-          Show hidden files
-        </label>
       </div>
       <div className="pane-location">
         <PathBox
@@ -202,10 +198,17 @@ export function Pane(props: PaneProps) {
         }
         emptyText={pane.loading ? 'Loading…' : listing ? 'This folder is empty.' : props.idleText}
       />
-      <div className="pane-status" aria-live="polite">
-        {!listing
-          ? props.idleText
-          : `${selectedNames.length > 0 ? `${selectedNames.length} selected. ` : ''}${files.length} ${files.length === 1 ? 'file' : 'files'} and ${folders} ${folders === 1 ? 'folder' : 'folders'}. Total size: ${formatSize(totalBytes)}`}
+      {/* A view setting, beside the totals it changes: the toolbar keeps its room for commands. */}
+      <div className="pane-footer">
+        <div className="pane-status" aria-live="polite">
+          {!listing
+            ? props.idleText
+            : `${selectedNames.length > 0 ? `${selectedNames.length} selected. ` : ''}${files.length} ${files.length === 1 ? 'file' : 'files'} and ${folders} ${folders === 1 ? 'folder' : 'folders'}. Total size: ${formatSize(totalBytes)}`}
+        </div>
+        <label className="toggle">
+          <input type="checkbox" checked={pane.showHidden} onChange={(e) => pane.setShowHidden(e.target.checked)} />
+          Show hidden files
+        </label>
       </div>
 
       {dialog?.kind === 'mkdir' && (

@@ -56,8 +56,15 @@ export function RemotePane() {
                 if (file && folder !== undefined) setVerifying({ name: file.name, folder });
               }}
               title="Download one file and check it against the hash its publisher gives"
+              aria-label="Download and verify…"
             >
-              Download and verify…
+              {/* A narrow pane shows the short label; the name stays the whole one. */}
+              <span className="label-long" aria-hidden="true">
+                Download and verify…
+              </span>
+              <span className="label-short" aria-hidden="true">
+                Verify…
+              </span>
             </button>
           );
         }}

@@ -106,12 +106,18 @@ export function QueuePanel() {
         </span>
         <button
           type="button"
+          className="queue-bulk"
           onClick={() => void useTransfers.getState().pauseAll()}
           disabled={byTab.queued.length === 0}
         >
           Pause all
         </button>
-        <button type="button" onClick={() => void useTransfers.getState().resumeAll()} disabled={paused === 0}>
+        <button
+          type="button"
+          className="queue-bulk"
+          onClick={() => void useTransfers.getState().resumeAll()}
+          disabled={paused === 0}
+        >
           Resume all
         </button>
       </div>
