@@ -12,6 +12,14 @@ import {
 import { localCalls, type LocalCallGate } from './quickFs.js';
 
 /**
+ * How much a download may queue for the disk before its source pauses.
+ * More than Node's 16 KiB: while writes run on the thread pool (a slow
+ * disk), the queue then goes out in one writev as the network keeps
+ * delivering, instead of one write per network chunk in lockstep with it.
+ */
+const QUEUE_BYTES = 8 * 1024 * 1024;
+
+/**
  * A write stream over an open file (which it closes) that writes on the
  * calling thread while local calls are quick, and on Node's thread pool
  * after a slow one (see LocalCallGate).
@@ -29,6 +37,7 @@ export function fileWriteStream(fd: number, start: number, gate: LocalCallGate =
   return createWriteStream('', {
     fd,
     start,
+    highWaterMark: QUEUE_BYTES,
     fs: {
       // Never called (the file is open already), but the stream insists on one.
       open,

@@ -7,6 +7,7 @@ import { errnoOf, fromNodeError } from '../errors/fromNodeError.js';
 import { moveIntoPlace } from '../local/moveIntoPlace.js';
 import { utimes } from '../local/quickFs.js';
 import type { HashAlgorithm, RemoteFileSystem } from '../remote/remoteFileSystem.js';
+import { untilAborted } from '../remote/streams.js';
 import { emptyPartial, openPartial, partialPathFor } from './partialFile.js';
 import type { Throttle } from './throttle.js';
 import { checkHash, type HashCheck } from './verify.js';
@@ -88,7 +89,12 @@ export async function downloadFile(
   // error reported, whether or not the engine watches its destination.
   const stop = new AbortController();
   const parent = options.signal;
-  const onParentAbort = (): void => stop.abort();
+  const onParentAbort = (): void => {
+    stop.abort();
+    // What the throttle still holds is not in the partial and need not be:
+    // a resume starts where the file ends.
+    throttled?.destroy();
+  };
   parent?.addEventListener('abort', onParentAbort, { once: true });
   if (parent?.aborted) stop.abort();
   // Set from a stream callback, so kept in an object the compiler cannot narrow away.
@@ -115,7 +121,9 @@ export async function downloadFile(
       transferred = 0;
     }
     writer.end();
-    await finished(output);
+    // Under a speed limit the data received may take long to pass the
+    // throttle into the file: a cancel ends that wait too.
+    await untilAborted(finished(output), stop.signal);
     if (local.error) throw local.error;
   } catch (error) {
     throttled?.destroy();

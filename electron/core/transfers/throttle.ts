@@ -34,13 +34,38 @@ export class Throttle {
     return this.available >= 0 ? 0 : (-this.available / this.bytesPerSecond) * 1000;
   }
 
-  /** A pass-through stream that holds chunks back to keep to the limit. */
+  /**
+   * A pass-through stream that holds chunks back to keep to the limit.
+   * Destroying it lets go of the chunk it holds at once, so every write
+   * waiting behind it is answered then, not when the limit would have let
+   * it through: a canceled download must not wait to drain megabytes it
+   * read ahead at a few kilobytes a second.
+   */
   stream(): Transform {
+    let held: { timer: NodeJS.Timeout; callback: TransformCallback } | null = null;
     return new Transform({
       transform: (chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) => {
         const wait = this.take(chunk.length);
-        if (wait <= 0) callback(null, chunk);
-        else setTimeout(() => callback(null, chunk), wait);
+        if (wait <= 0) {
+          callback(null, chunk);
+          return;
+        }
+        held = {
+          timer: setTimeout(() => {
+            held = null;
+            callback(null, chunk);
+          }, wait),
+          callback,
+        };
+      },
+      destroy: (error, callback) => {
+        if (held !== null) {
+          clearTimeout(held.timer);
+          // Ends the write in progress; the stream, being destroyed, then fails the ones queued behind it.
+          held.callback();
+          held = null;
+        }
+        callback(error);
       },
     });
   }

@@ -39,6 +39,10 @@ const SPEED_LIMIT = 4_000_000;
  * pause of the destination.
  */
 const MAX_AHEAD = 1.5 * 2 * DEFAULT_REQUESTS_IN_FLIGHT * DEFAULT_REQUEST_SIZE;
+/** A limit at which what the engine reads ahead (a few MiB) takes far longer to drain than a cancel may. */
+const SLOW_LIMIT = 256 * 1024;
+/** A cancel that waited for the throttle to drain would take ten times as long. */
+const CANCEL_WITHIN_MS = 2000;
 
 /** A TCP relay to the shared sshd that counts the bytes sent from the server to the client. */
 interface CountingRelay {
@@ -144,4 +148,45 @@ describe('SFTP download into a slow destination', () => {
       await download.catch(() => undefined);
     }
   });
+
+  it(
+    'cancels at once under a low speed limit, and the partial resumes to the whole file',
+    { timeout: 30_000 },
+    async () => {
+      const content = randomBytes(8 * 1024 * 1024 + 5);
+      const path = join(folder, 'medium.bin');
+      await writeFile(path, content);
+      await chown(path, keyUser.uid, keyUser.gid);
+      const target = join(local, 'medium.bin');
+
+      const remote = await openSession({ port: relay.port });
+      const controller = new AbortController();
+      let handedOver = 0;
+      const download = failure(
+        downloadFile(remote, path, target, {
+          // Draining what the engine has read ahead at this rate takes many seconds.
+          throttle: new Throttle(SLOW_LIMIT),
+          signal: controller.signal,
+          onProgress: (bytes) => {
+            handedOver = bytes;
+          },
+        }),
+      );
+      try {
+        while (handedOver < 2 * SLOW_LIMIT) await sleep(50);
+        const canceledAt = performance.now();
+        controller.abort();
+        expect((await download).code).toBe('CANCELED');
+        expect(performance.now() - canceledAt, 'milliseconds from the cancel to the end of the download').toBeLessThan(
+          CANCEL_WITHIN_MS,
+        );
+        await downloadFile(remote, path, target, { resume: true });
+        expect(sha256(await readFile(target))).toBe(sha256(content));
+      } finally {
+        controller.abort();
+        await remote.close();
+        await download.catch(() => undefined);
+      }
+    },
+  );
 });

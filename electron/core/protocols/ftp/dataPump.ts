@@ -3,9 +3,6 @@ import type { Readable, Writable } from 'node:stream';
 import { FerryError } from '../../../../shared/errors.js';
 import { destroySocket } from './dataConnector.js';
 
-/** How much received data may wait in the destination's queue before the socket pauses. */
-const RECEIVE_QUEUE_BYTES = 8 * 1024 * 1024;
-
 /** `error` as the FerryError the caller sees: kept if it is one, else `code` with `what` before its message. */
 function asFerryError(error: unknown, code: 'CONNECTION_LOST' | 'LOCAL_IO', what: string): FerryError {
   if (error instanceof FerryError) return error;
@@ -27,10 +24,12 @@ const closedEarly = 'The data connection closed before the upload was complete';
 
 /**
  * Moves everything a data connection receives into `destination` (without
- * ending it), pausing the socket while the destination is behind by more
- * than a few MiB. Resolves at
- * the end of the data; rejects when the connection fails, the destination
- * fails, or `stop` fires (with its reason).
+ * ending it), pausing the socket while the destination says it is behind
+ * (its `write` returns false): a download file stream queues a few MiB
+ * (see fileWriteStream), a speed limit only a little, so the network, not
+ * just the disk, keeps to the limit. Resolves at the end of the data;
+ * rejects when the connection fails, the destination fails, or `stop`
+ * fires (with its reason).
  */
 export function receive(socket: Socket, destination: Writable, onBytes: (n: number) => void, stop: AbortSignal) {
   return new Promise<void>((resolve, reject) => {
@@ -50,12 +49,7 @@ export function receive(socket: Socket, destination: Writable, onBytes: (n: numb
     };
     const onData = (chunk: Buffer): void => {
       onBytes(chunk.length);
-      destination.write(chunk);
-      // Let a few MiB queue before pausing rather than obeying the
-      // destination's small highWaterMark: a file stream then writes the
-      // queue with one writev while the socket keeps reading, instead of
-      // one write per 64 KiB chunk in lockstep with the network.
-      if (destination.writableLength >= RECEIVE_QUEUE_BYTES && !waiting) {
+      if (!destination.write(chunk) && !waiting) {
         waiting = true;
         socket.pause();
         destination.once('drain', onDrain);

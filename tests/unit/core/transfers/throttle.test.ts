@@ -25,6 +25,26 @@ describe('Throttle', () => {
     expect(throttle.take(300)).toBeGreaterThan(0);
   });
 
+  it('answers every write it holds back as soon as it is destroyed', async () => {
+    // 1000 bytes a second: the chunks would pass after 9, 19 and 29 seconds.
+    const stream = new Throttle(1000).stream();
+    stream.resume();
+    const answers = [0, 1, 2].map(
+      (index) =>
+        new Promise<string>((resolve) => {
+          stream.write(Buffer.alloc(10_000), (error) => resolve(`${index}: ${error ? 'failed' : 'written'}`));
+        }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stream.destroy();
+    const settled = await Promise.race([
+      Promise.all(answers),
+      new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 1000)),
+    ]);
+    // The held chunk is let go at once; the two queued behind it fail with the stream.
+    expect(settled).toEqual(['0: written', '1: failed', '2: failed']);
+  });
+
   it('passes a download through unchanged', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'ferry-throttle-'));
     const data = randomBytes(200_000);
