@@ -7,7 +7,7 @@ import { errnoOf, fromNodeError } from '../errors/fromNodeError.js';
 import { moveIntoPlace } from '../local/moveIntoPlace.js';
 import { utimes } from '../local/quickFs.js';
 import type { HashAlgorithm, RemoteFileSystem } from '../remote/remoteFileSystem.js';
-import { untilAborted } from '../remote/streams.js';
+import { canceledError, untilAborted } from '../remote/streams.js';
 import { emptyPartial, openPartial, partialPathFor } from './partialFile.js';
 import type { Throttle } from './throttle.js';
 import { checkHash, type HashCheck } from './verify.js';
@@ -90,10 +90,15 @@ export async function downloadFile(
   const stop = new AbortController();
   const parent = options.signal;
   const onParentAbort = (): void => {
-    stop.abort();
-    // What the throttle still holds is not in the partial and need not be:
-    // a resume starts where the file ends.
+    // The streams go first, before the engine hears of the cancel: an
+    // engine that waits for its writes to be answered (SFTP) finds its
+    // destination gone and stops at once, rather than waiting for a disk
+    // or a speed limit to take megabytes no one needs (or for a write the
+    // throttle parked while the file was behind, which would never come).
+    // What was not written is not lost: a resume starts where the partial ends.
     throttled?.destroy();
+    output.destroy();
+    stop.abort();
   };
   parent?.addEventListener('abort', onParentAbort, { once: true });
   if (parent?.aborted) stop.abort();
@@ -129,12 +134,16 @@ export async function downloadFile(
     throttled?.destroy();
     output.destroy();
     // A partial that never received a byte is not worth keeping: nothing
-    // to resume, and it would only litter the folder.
-    if (offset === 0) {
+    // to resume, and it would only litter the folder. (Bytes written say
+    // so without asking a disk that may be the reason for the cancel.)
+    if (offset === 0 && output.bytesWritten === 0) {
       const left = await stat(partialPath).catch(() => null);
       if (left?.size === 0) await unlink(partialPath).catch(() => undefined);
     }
-    throw local.error ?? error;
+    if (local.error) throw local.error;
+    // A cancel is a cancel, whatever the engine made of its destination going away.
+    if (parent?.aborted === true) throw canceledError();
+    throw error;
   } finally {
     parent?.removeEventListener('abort', onParentAbort);
   }

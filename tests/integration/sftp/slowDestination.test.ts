@@ -4,7 +4,9 @@
 // the server has sent through a counting relay minus the bytes the engine
 // has handed to the destination: an exact count, unlike process memory.
 import { randomBytes } from 'node:crypto';
-import { chown, mkdir, mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { chown, mkdir, mkdtemp, open, readFile, truncate, writeFile } from 'node:fs/promises';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import {
   DEFAULT_REQUEST_SIZE,
   DEFAULT_REQUESTS_IN_FLIGHT,
 } from '../../../electron/core/protocols/sftp/sftpFileSystem.js';
+import { localCalls } from '../../../electron/core/local/quickFs.js';
 import { downloadFile } from '../../../electron/core/transfers/downloadFile.js';
 import { Throttle } from '../../../electron/core/transfers/throttle.js';
 import {
@@ -189,4 +192,78 @@ describe('SFTP download into a slow destination', () => {
       }
     },
   );
+
+  it('cancels at once while the disk is behind the throttle, its writes parked', { timeout: 30_000 }, async () => {
+    const content = randomBytes(32 * 1024 * 1024 + 11);
+    const path = join(folder, 'stuck-disk.bin');
+    await writeFile(path, content);
+    await chown(path, keyUser.uid, keyUser.gid);
+    const target = join(local, 'stuck-disk.bin');
+    // File writes go to the thread pool (as after a slow one), and the pool
+    // is then held busy: the disk stops taking writes, the file stream
+    // fills and pushes back, and the throttle parks the write it passed on.
+    localCalls.took(performance.now() - 1000);
+    const remote = await openSession({ port: relay.port });
+    const controller = new AbortController();
+    let handedOver = 0;
+    const download = failure(
+      downloadFile(remote, path, target, {
+        throttle: new Throttle(1024 * 1024 * 1024),
+        signal: controller.signal,
+        onProgress: (bytes) => {
+          handedOver = bytes;
+        },
+      }),
+    );
+    let pool: HeldPool | null = null;
+    try {
+      while (handedOver === 0) await sleep(20);
+      pool = await holdThreadPool(local);
+      // Until the engine stops for the stuck file stream.
+      for (let last = -1; handedOver !== last;) {
+        last = handedOver;
+        await sleep(300);
+      }
+      expect(handedOver).toBeLessThan(content.length);
+      const canceledAt = performance.now();
+      controller.abort();
+      const outcome = await Promise.race([
+        download.then((error) => error.code),
+        sleep(CANCEL_WITHIN_MS).then(() => 'still running'),
+      ]);
+      expect(outcome).toBe('CANCELED');
+      expect(performance.now() - canceledAt).toBeLessThan(CANCEL_WITHIN_MS);
+      pool.release();
+      pool = null;
+      await downloadFile(remote, path, target, { resume: true });
+      expect(sha256(await readFile(target))).toBe(sha256(content));
+    } finally {
+      pool?.release();
+      controller.abort();
+      await download.catch(() => undefined);
+      await remote.close();
+    }
+  });
 });
+
+/** The thread pool held busy, each of its threads in an open() of a FIFO that waits for a writer; `release` opens the writers. */
+interface HeldPool {
+  release: () => void;
+}
+
+async function holdThreadPool(folder: string): Promise<HeldPool> {
+  const threads = Number(process.env['UV_THREADPOOL_SIZE'] ?? 4);
+  const fifos = Array.from({ length: threads }, (_, index) => join(folder, `hold-${index}.fifo`));
+  for (const fifo of fifos) execFileSync('mkfifo', [fifo]);
+  const opened = fifos.map((fifo) => open(fifo, 'r'));
+  // Long enough for every open to reach a thread and block there.
+  await sleep(100);
+  return {
+    release: () => {
+      for (const fifo of fifos) closeSync(openSync(fifo, 'w'));
+      void Promise.all(opened).then(async (handles) => {
+        for (const handle of handles) await handle.close();
+      });
+    },
+  };
+}
