@@ -36,10 +36,11 @@ export class Throttle {
 
   /**
    * A pass-through stream that holds chunks back to keep to the limit.
-   * Destroying it lets go of the chunk it holds at once, so every write
-   * waiting behind it is answered then, not when the limit would have let
-   * it through: a canceled download must not wait to drain megabytes it
-   * read ahead at a few kilobytes a second.
+   * Destroying it lets go of the chunk it holds back at once, so the writes
+   * queued behind that one are answered then, not when the limit would
+   * have let them through. A write Node parks while the reading side is
+   * full (the file behind) is not answered after a destroy: callers
+   * destroy the stream before they wait for their writes (downloadFile).
    */
   stream(): Transform {
     let held: { timer: NodeJS.Timeout; callback: TransformCallback } | null = null;
