@@ -10,7 +10,8 @@ import {
 import { connect as connectTls, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { FerryError } from '../../../../shared/errors.js';
 import type { LogSink } from '../../log/messageLog.js';
-import { awaitConnected, tlsClientOptions, type ControlConnection } from './controlConnection.js';
+import { awaitConnected, type ControlConnection } from './controlConnection.js';
+import { tlsClientOptions } from './tlsClient.js';
 import { ReadSlab } from './readSlab.js';
 import { parseEpsvReply, parsePasvReply, type PassiveAddress } from './passiveReply.js';
 import { describeReply } from './reply.js';
@@ -203,7 +204,7 @@ export class DataConnector {
       host,
       port,
       session: control.tlsSession,
-      ...tlsClientOptions(control.host),
+      ...tlsClientOptions(control.host, control.server),
       onread: {
         buffer: () => this.slab.next(),
         callback: (bytes: number, region: Uint8Array): boolean => {
@@ -335,7 +336,9 @@ export class DataConnector {
     const ready = channel.ready
       .then((socket) => {
         raw = socket;
-        secure = quiet(connectTls({ socket, session: control.tlsSession, ...tlsClientOptions(control.host) }));
+        secure = quiet(
+          connectTls({ socket, session: control.tlsSession, ...tlsClientOptions(control.host, control.server) }),
+        );
         return this.handshake(secure, control);
       })
       .catch((error: unknown) => {
