@@ -1,4 +1,5 @@
 import type { FerryErrorCode } from '../../../shared/errors.js';
+import { compareFileTimes, resolutionOf } from '../../../shared/fileTimes.js';
 import { foldName } from '../../core/transfers/localNames.js';
 import type { Tree, TreeEntry } from './tree.js';
 
@@ -24,19 +25,6 @@ export interface Plan {
 }
 
 /**
- * How finely a listed time was given: a time on a whole day or minute
- * from a listing that may cut times (FTP `LIST`) is taken as cut there.
- */
-function resolutionOf(time: number, coarse: boolean): number {
-  if (!coarse) return 1;
-  for (const step of [DAY_MS, MINUTE_MS]) if (time % step === 0) return step;
-  return 1;
-}
-
-const MINUTE_MS = 60_000;
-const DAY_MS = 24 * 60 * MINUTE_MS;
-
-/**
  * A file needs copying when it is missing, differs in size, or is newer at
  * the source. Times are compared at the coarser side's resolution: an
  * upload sets the server's time to the second, but `LIST` shows minutes,
@@ -47,9 +35,7 @@ function needsCopy(source: TreeEntry, target: TreeEntry | undefined, coarse: Coa
   if (source.size !== target.size) return true;
   if (source.modified === null || target.modified === null) return false;
   const step = Math.max(resolutionOf(source.modified, coarse.source), resolutionOf(target.modified, coarse.target));
-  if (step > 1) return Math.floor(source.modified / step) > Math.floor(target.modified / step);
-  // Servers keep whole seconds: allow for it.
-  return source.modified > target.modified + 1000;
+  return compareFileTimes(source.modified, target.modified, step) > 0;
 }
 
 interface Coarse {

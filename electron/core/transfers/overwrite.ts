@@ -1,3 +1,5 @@
+import { compareFileTimes } from '../../../shared/fileTimes.js';
+
 /**
  * What to do when the destination of a transfer already exists, in
  * FileZilla's and WinSCP's terms. `ask` raises a question and may be
@@ -55,8 +57,7 @@ export function decideOverwrite(
       return policy;
     case 'overwriteIfNewer':
       if (source.modified === null || existing.modified === null) return 'overwrite';
-      // Servers round times to the second (or minute): allow a little slack.
-      return source.modified > existing.modified + 1000 ? 'overwrite' : 'skip';
+      return compareFileTimes(source.modified, existing.modified) > 0 ? 'overwrite' : 'skip';
     case 'overwriteIfSizeDiffers':
       if (source.size === null || existing.size === null) return 'overwrite';
       return source.size !== existing.size ? 'overwrite' : 'skip';

@@ -3,6 +3,7 @@ import { lstat as lstatExact, rename as renameLocal, unlink as unlinkLocal } fro
 import { basename, dirname, join } from 'node:path';
 import { parseExpectedHash } from '../../../shared/expectedHash.js';
 import { FerryError } from '../../../shared/errors.js';
+import { compareFileTimes } from '../../../shared/fileTimes.js';
 import { joinRemote, remoteBaseName, remoteParent } from '../../../shared/remotePath.js';
 import { errnoOf, fromNodeError } from '../errors/fromNodeError.js';
 import { lstat, stat } from '../local/quickFs.js';
@@ -35,9 +36,24 @@ export interface FileJobContext {
 
 export type FileJobOutcome = { state: 'done'; verified: string; size: number } | { state: 'skipped'; reason: string };
 
-/** Same size, and times within the second servers round to: the copy Ferry itself finished. */
+/** Same size and time (at the coarser side's resolution): the copy Ferry itself finished. */
 function sameFacts(a: FileFacts, b: FileFacts): boolean {
-  return a.size === b.size && a.modified !== null && b.modified !== null && Math.abs(a.modified - b.modified) < 1000;
+  return (
+    a.size === b.size && a.modified !== null && b.modified !== null && compareFileTimes(a.modified, b.modified) === 0
+  );
+}
+
+/**
+ * Whether the source still has the size and time recorded when the job
+ * first started. The record may come from a listing and the facts now
+ * from the server (FTP's LIST gives minutes, MDTM seconds), so times are
+ * compared at the coarser resolution.
+ */
+function unchangedSince(job: TransferJob, source: FileFacts | null): boolean {
+  if (source === null || source.size !== (job.sourceSize ?? null)) return false;
+  const recorded = job.sourceModified ?? null;
+  if (source.modified === null || recorded === null) return source.modified === recorded;
+  return compareFileTimes(source.modified, recorded) === 0;
 }
 
 async function localFacts(path: string): Promise<FileFacts | null> {
@@ -177,11 +193,7 @@ async function runDownload(
   const fresh = job.attempts === 0 && job.started !== true;
   const source = fresh && job.listedSource ? job.listedSource : await remoteFacts(session, job.remotePath, signal);
   // A partial from an earlier attempt is resumed only if the file it came from is unchanged.
-  const sameSource =
-    job.started === true &&
-    source !== null &&
-    source.size === (job.sourceSize ?? null) &&
-    source.modified === (job.sourceModified ?? null);
+  const sameSource = job.started === true && unchangedSince(job, source);
   // No record of the source means the caller asked to continue a partial it knows about.
   const unrecorded = job.sourceSize === undefined;
   job.sourceSize = source?.size ?? null;
@@ -303,15 +315,15 @@ async function runUpload(
   if (
     existing &&
     !atomic &&
-    job.attempts > 0 &&
+    job.started === true &&
     sameSource &&
     existing.size !== null &&
     existing.size <= job.transferred &&
     existing.size < local.size
   ) {
-    // What the last attempt of this job sent before it failed, written
-    // straight under the final name: continue it (or send it again), never
-    // ask about it or skip it and leave it cut short.
+    // What the last run of this job sent before it failed or was paused,
+    // written straight under the final name: continue it (or send it
+    // again), never ask about it or skip it and leave it cut short.
     resume = session.capabilities.resumeUpload;
     existing = null;
   }
@@ -332,7 +344,9 @@ async function runUpload(
       resume = true;
     }
   }
-  const temporaryPath = atomic ? partialPathFor(job.remotePath) : undefined;
+  // Told to continue the existing file, the upload writes to it: under a
+  // temporary name it would start that name from nothing.
+  const temporaryPath = atomic && decided !== 'resume' ? partialPathFor(job.remotePath) : undefined;
   if (decided === 'rename' || (decided === 'overwrite' && (temporaryPath === undefined || !sameSource))) {
     // Replacing: never continue what is there. Without a temporary name the
     // existing file is the one written to, and resuming would append to it.

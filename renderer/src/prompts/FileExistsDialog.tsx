@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { OverwriteQuestionEvent } from '../../../shared/contract';
+import { compareFileTimes } from '../../../shared/fileTimes';
 import { formatSize, formatTime } from '../../../shared/format';
 import { displayName } from '../../../shared/names';
 import type { OverwriteAnswer } from '../stores/transfers';
@@ -29,14 +30,12 @@ export function FileExistsDialog({
 }) {
   const [applyToAll, setApplyToAll] = useState(false);
   const answer = (action: OverwriteAnswer['action']) => onAnswer({ action, applyToAll });
-  const newer =
+  // At the coarser side's resolution: a server's whole seconds or a listing's minutes are not "older" than the same time to the millisecond.
+  const order =
     question.source.modified !== null && question.existing.modified !== null
-      ? question.source.modified > question.existing.modified
-        ? ' The file being transferred is newer.'
-        : question.source.modified < question.existing.modified
-          ? ' The existing file is newer.'
-          : ''
-      : '';
+      ? compareFileTimes(question.source.modified, question.existing.modified)
+      : 0;
+  const newer = order > 0 ? ' The file being transferred is newer.' : order < 0 ? ' The existing file is newer.' : '';
 
   // Only a shorter (or equal) copy can be the start of the new file; as in
   // WinSCP, Resume is not offered for a longer one, which it would replace.

@@ -23,6 +23,7 @@ export class MemoryServer {
   beforeDownload: ((path: string) => Promise<void>) | null = null;
   /** Offsets downloads were started at, in order. */
   readonly downloadOffsets: number[] = [];
+  readonly uploadOffsets: number[] = [];
   /** Sessions ever opened, and the most open at once. */
   opened = 0;
   open = 0;
@@ -162,20 +163,29 @@ export class MemoryFileSystem implements RemoteFileSystem {
 
   async upload(source: Readable, path: string, options: UploadOptions = {}): Promise<number> {
     const offset = options.offset ?? 0;
+    this.server.uploadOffsets.push(offset);
     const existing = this.server.files.get(path)?.data ?? Buffer.alloc(0);
     const chunks: Buffer[] = [existing.subarray(0, offset)];
     let sent = 0;
     const fault = this.server.uploadFaults.shift();
     for await (const chunk of source) {
-      if (options.signal?.aborted) throw new FerryError('CANCELED', 'canceled');
-      let buffer = chunk as Buffer;
-      if (fault && sent + buffer.length > fault.afterBytes) buffer = buffer.subarray(0, fault.afterBytes - sent);
-      chunks.push(buffer);
-      sent += buffer.length;
-      options.onProgress?.(offset + sent);
-      if (fault && sent >= fault.afterBytes) {
-        this.server.addFile(path, Buffer.concat(chunks));
-        throw fault.error;
+      // Taken in pieces, as a network would, so a slow server can be stopped mid-file.
+      for (let at = 0; at < (chunk as Buffer).length; at += 1024) {
+        if (options.signal?.aborted) {
+          // What arrived stays, as on a server written to under the final name.
+          this.server.addFile(path, Buffer.concat(chunks));
+          throw new FerryError('CANCELED', 'canceled');
+        }
+        let buffer = (chunk as Buffer).subarray(at, at + 1024);
+        if (fault && sent + buffer.length > fault.afterBytes) buffer = buffer.subarray(0, fault.afterBytes - sent);
+        chunks.push(buffer);
+        sent += buffer.length;
+        options.onProgress?.(offset + sent);
+        if (fault && sent >= fault.afterBytes) {
+          this.server.addFile(path, Buffer.concat(chunks));
+          throw fault.error;
+        }
+        if (this.server.chunkDelayMs > 0) await sleep(this.server.chunkDelayMs);
       }
     }
     this.server.addFile(path, Buffer.concat(chunks));

@@ -537,6 +537,93 @@ describe('TransferQueue', () => {
     await queue.close();
   });
 
+  it('resumes a paused download whose listing gave minutes where the server now gives seconds', async () => {
+    const data = randomBytes(64 * 1024);
+    const modified = Date.parse('2026-11-22T11:36:48Z');
+    server.addFile('/listed.bin', data, modified);
+    server.chunkDelayMs = 2;
+    const queue = await TransferQueue.open(queueOptions());
+    const [job] = queue.add([
+      {
+        site: 's',
+        direction: 'download',
+        kind: 'file',
+        remotePath: '/listed.bin',
+        localPath: join(folder, 'listed.bin'),
+        // As FTP's LIST shows it: "Nov 22 11:36".
+        listedSource: { size: data.length, modified: Date.parse('2026-11-22T11:36:00Z') },
+        listedDestination: null,
+      },
+    ]);
+    const id = job?.id ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    queue.pause(id);
+    await queue.whenIdle();
+    server.chunkDelayMs = 0;
+    queue.resume(id);
+    await queue.whenIdle();
+    expect(sha(await readFile(join(folder, 'listed.bin')))).toBe(sha(data));
+    expect(server.downloadOffsets[1]).toBeGreaterThan(0);
+    await queue.close();
+  });
+
+  it('continues its own paused upload written under the final name, without asking about it', async () => {
+    const data = randomBytes(64 * 1024);
+    await writeFile(join(folder, 'paused-up.bin'), data);
+    server.chunkDelayMs = 2;
+    const questions: OverwriteQuestion[] = [];
+    const options = queueOptions({
+      overwrite: 'ask',
+      ask: (question) => {
+        questions.push(question);
+        return Promise.resolve({ action: 'skip', applyToAll: false });
+      },
+    });
+    // Without temporary names (as for FTP): the upload writes the remote file itself.
+    const queue = await TransferQueue.open({ ...options, sites: { ...options.sites, atomicUpload: () => false } });
+    const [job] = queue.add([
+      {
+        site: 's',
+        direction: 'upload',
+        kind: 'file',
+        remotePath: '/paused-up.bin',
+        localPath: join(folder, 'paused-up.bin'),
+      },
+    ]);
+    const id = job?.id ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    queue.pause(id);
+    await queue.whenIdle();
+    const sent = server.files.get('/paused-up.bin')?.data.length ?? 0;
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(data.length);
+    server.chunkDelayMs = 0;
+    queue.resume(id);
+    await queue.whenIdle();
+    expect(questions).toEqual([]);
+    expect(queue.succeeded().map((done) => done.state)).toEqual(['done']);
+    expect(server.files.get('/paused-up.bin')?.data.equals(data)).toBe(true);
+    await queue.close();
+  });
+
+  it('continues the existing file when told to resume an upload, even where uploads use temporary names', async () => {
+    const data = randomBytes(64 * 1024);
+    await writeFile(join(folder, 'half.bin'), data);
+    server.addFile('/half.bin', data.subarray(0, 20_000));
+    const queue = await TransferQueue.open(
+      queueOptions({ overwrite: 'ask', ask: () => Promise.resolve({ action: 'resume', applyToAll: false }) }),
+    );
+    queue.add([
+      { site: 's', direction: 'upload', kind: 'file', remotePath: '/half.bin', localPath: join(folder, 'half.bin') },
+    ]);
+    await queue.whenIdle();
+    expect(queue.failed()).toEqual([]);
+    expect(server.uploadOffsets).toEqual([20_000]);
+    expect(server.files.get('/half.bin')?.data.equals(data)).toBe(true);
+    expect(server.files.has('/half.bin.ferrypart')).toBe(false);
+    await queue.close();
+  });
+
   it('tells its owner of each job as it leaves: canceled while waiting, failed, and again after a retry', async () => {
     server.addFile('/left/slow.bin', randomBytes(8 * 1024));
     server.addFile('/left/waiting.bin', randomBytes(10));
