@@ -214,6 +214,15 @@ export const invokes = {
   'transfers.retry': { args: z.tuple([jobId]), result: z.void() },
   'transfers.pauseAll': { args: z.tuple([]), result: z.void() },
   'transfers.resumeAll': { args: z.tuple([]), result: z.void() },
+  /** Cancels every waiting, running and paused transfer; partial files stay. */
+  'transfers.cancelAll': { args: z.tuple([]), result: z.void() },
+  'transfers.retryAllFailed': { args: z.tuple([]), result: z.void() },
+  /** Moves a waiting transfer to a place in the queue (0 runs next). */
+  'transfers.move': { args: z.tuple([jobId, z.number().int().min(0)]), result: z.void() },
+  /** Takes a transfer off the failed list. */
+  'transfers.remove': { args: z.tuple([jobId]), result: z.void() },
+  /** Empties the failed or the successful list. */
+  'transfers.clear': { args: z.tuple([z.enum(['failed', 'succeeded'])]), result: z.void() },
   /** The "file exists" questions still waiting, for a window that opens (or reloads) while one is asked. */
   'transfers.questions': { args: z.tuple([]), result: z.array(overwriteQuestionSchema) },
   /** Answers a `transfers.question`. */

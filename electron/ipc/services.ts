@@ -84,6 +84,11 @@ export async function createFerryServices(options: { dataFolder: string }): Prom
     'transfers.retry': (id) => transfers.retry(id),
     'transfers.pauseAll': () => transfers.pauseAll(),
     'transfers.resumeAll': () => transfers.resumeAll(),
+    'transfers.cancelAll': () => transfers.cancelAll(),
+    'transfers.retryAllFailed': () => transfers.retryAllFailed(),
+    'transfers.move': (id, index) => transfers.move(id, index),
+    'transfers.remove': (id) => transfers.remove(id),
+    'transfers.clear': (list) => transfers.clear(list),
     'transfers.answer': (id, answer) => transfers.answer(id, answer),
     'transfers.questions': () => transfers.openQuestions(),
   };

@@ -296,6 +296,89 @@ describe('connecting and transferring', () => {
     expect(errors).toEqual([]);
   });
 
+  it('cancels everything queued after asking, and empties the failed and successful lists', async () => {
+    const stalling = await startHostileFtpServer('stall-after-150');
+    try {
+      await quickConnect('FTP', stalling.port, ftpUser);
+      await expect.poll(() => row(remotePane(), 'file.txt').isVisible()).toBe(true);
+      await row(remotePane(), 'file.txt').dblclick();
+      await expect.poll(() => row(queue(), 'file.txt').textContent()).toContain('Transferring');
+
+      // Asked first, and "Keep them" keeps them.
+      await queue().getByRole('button', { name: 'Cancel all' }).click();
+      await page
+        .getByRole('dialog', { name: 'Cancel all transfers' })
+        .getByRole('button', { name: 'Keep them' })
+        .click();
+      expect(await row(queue(), 'file.txt').count()).toBe(1);
+      await queue().getByRole('button', { name: 'Cancel all' }).click();
+      await page
+        .getByRole('dialog', { name: 'Cancel all transfers' })
+        .getByRole('button', { name: 'Cancel all' })
+        .click();
+      await expect.poll(() => row(queue(), 'file.txt').count()).toBe(0);
+      await expect
+        .poll(() =>
+          queue()
+            .getByRole('tab', { name: /^Queued/ })
+            .textContent(),
+        )
+        .toBe('Queued (0)');
+    } finally {
+      const disconnect = page.getByRole('button', { name: 'Disconnect' });
+      if (await disconnect.isEnabled()) await disconnect.click();
+      await stalling.close();
+    }
+
+    // Two uploads a read-only folder refuses, and one that arrives.
+    for (const name of ['one.txt', 'two.txt', 'three.txt']) await writeFile(join(local, name), `${name}\n`);
+    await localPane().getByRole('button', { name: 'Refresh' }).click();
+    const locked = join(remote, 'locked');
+    await mkdir(locked, { mode: 0o555 });
+    await chown(locked, ftpUser.uid, ftpUser.gid);
+    await quickConnect('FTP', servers.ftp.port, ftpUser);
+    await openFolder(remotePane(), 'Remote path', locked);
+    for (const name of ['one.txt', 'two.txt']) {
+      await row(localPane(), name).click();
+      await localPane().getByRole('button', { name: 'Upload', exact: true }).click();
+    }
+    await showTab(/^Failed/);
+    await expect
+      .poll(
+        () =>
+          queue()
+            .getByRole('tab', { name: /^Failed/ })
+            .textContent(),
+        { timeout: 30_000 },
+      )
+      .toBe('Failed (2)');
+    await row(queue(), 'one.txt').getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => row(queue(), 'one.txt').count()).toBe(0);
+    await queue().getByRole('button', { name: 'Clear list' }).click();
+    await expect
+      .poll(() =>
+        queue()
+          .getByRole('tab', { name: /^Failed/ })
+          .textContent(),
+      )
+      .toBe('Failed (0)');
+
+    await openFolder(remotePane(), 'Remote path', remote);
+    await row(localPane(), 'three.txt').click();
+    await localPane().getByRole('button', { name: 'Upload', exact: true }).click();
+    await showTab(/^Successful/);
+    await expect.poll(() => row(queue(), 'three.txt').textContent()).toContain('Done');
+    await queue().getByRole('button', { name: 'Clear list' }).click();
+    await expect
+      .poll(() =>
+        queue()
+          .getByRole('tab', { name: /^Successful/ })
+          .textContent(),
+      )
+      .toBe('Successful (0)');
+    expect(errors).toEqual([]);
+  });
+
   it('fetches a file by name from a TFTP server, which cannot list', async () => {
     const image = randomBytes(70_000);
     const folder = `e2e-${randomBytes(4).toString('hex')}`;

@@ -256,6 +256,21 @@ export class TransferQueue {
     for (const job of [...this.failedJobs]) this.retry(job.id);
   }
 
+  /** Takes a job off the failed list for good; its partial file stays where it is. */
+  removeFailed(id: string): void {
+    const index = this.failedJobs.findIndex((job) => job.id === id);
+    if (index < 0)
+      throw new FerryError('NOT_FOUND', 'That transfer is no longer on the failed list: it was retried or removed');
+    this.failedJobs.splice(index, 1);
+    this.saver.saveSoon();
+  }
+
+  /** Empties the failed list; partial files stay where they are. */
+  clearFailed(): void {
+    this.failedJobs = [];
+    this.saver.saveSoon();
+  }
+
   /** Stops starting jobs and pauses the running ones. */
   pauseAll(): void {
     this.pausedAll = true;

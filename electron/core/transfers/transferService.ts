@@ -128,6 +128,30 @@ export class TransferService {
     this.queue.resumeAll();
   }
 
+  cancelAll(): void {
+    this.queue.cancelAll();
+  }
+
+  retryAllFailed(): void {
+    this.queue.retryAllFailed();
+  }
+
+  /** Moves a waiting job to position `index` of the queue (0 runs next). */
+  move(id: string, index: number): void {
+    this.queue.move(id, index);
+  }
+
+  /** Takes a job off the failed list. */
+  remove(id: string): void {
+    this.queue.removeFailed(id);
+  }
+
+  /** Empties the failed or the successful list. */
+  clear(list: 'failed' | 'succeeded'): void {
+    if (list === 'failed') this.queue.clearFailed();
+    else this.queue.clearSucceeded();
+  }
+
   answer(id: number, answer: OverwriteAnswer): void {
     this.questions.answer(id, answer);
   }

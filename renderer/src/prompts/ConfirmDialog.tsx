@@ -4,6 +4,8 @@ export interface ConfirmDialogProps {
   title: string;
   message: string;
   confirmLabel: string;
+  /** The safe answer's label, where "Cancel" would be ambiguous. */
+  cancelLabel?: string;
   onConfirm: () => void;
   onCancel: () => void;
 }
@@ -18,7 +20,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           {props.confirmLabel}
         </button>
         <button type="button" {...initialFocus} onClick={props.onCancel}>
-          Cancel
+          {props.cancelLabel ?? 'Cancel'}
         </button>
       </div>
     </Dialog>

@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { formatDuration, formatSize } from '../../../shared/format';
 import type { JobState, TransferJob } from '../../../shared/transfers';
+import { ConfirmDialog } from '../prompts/ConfirmDialog';
 import { useTransfers } from '../stores/transfers';
 import { TransferRow, TRANSFER_ROW_HEIGHT } from './TransferRow';
 
@@ -20,14 +21,17 @@ function tabOf(state: JobState): TabId {
 
 /**
  * The transfer queue: tabs for queued, failed and successful transfers, a
- * virtualized row per transfer with its progress and actions, and the
- * totals (speed and time left) with Pause all / Resume all.
+ * virtualized row per transfer with its progress and actions, the totals
+ * (speed and time left), and what acts on the whole list shown: Pause all,
+ * Resume all and Cancel all on the queue, Retry all on the failed list,
+ * Clear list on either finished list.
  */
 export function QueuePanel() {
   const jobs = useTransfers((state) => state.jobs);
   const totals = useTransfers((state) => state.totals);
   const error = useTransfers((state) => state.error);
   const [tab, setTab] = useState<TabId>('queued');
+  const [confirmingCancelAll, setConfirmingCancelAll] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => useTransfers.getState().start(), []);
@@ -69,6 +73,13 @@ export function QueuePanel() {
     overscan: 8,
   });
 
+  // The window keeps the newest finished transfers only; the main side counts them all.
+  const counts: Record<TabId, number> = {
+    queued: byTab.queued.length,
+    failed: Math.max(byTab.failed.length, totals?.failed ?? 0),
+    done: Math.max(byTab.done.length, totals?.succeeded ?? 0),
+  };
+  const transfers = useTransfers.getState();
   const running = byTab.queued.filter((job) => job.state === 'running').length;
   const paused = byTab.queued.filter((job) => job.state === 'paused').length;
   const summary =
@@ -97,29 +108,61 @@ export function QueuePanel() {
               className={tab === t.id ? 'active' : ''}
               onClick={() => setTab(t.id)}
             >
-              {`${t.label} (${byTab[t.id].length})`}
+              {`${t.label} (${counts[t.id].toLocaleString()})`}
             </button>
           ))}
         </div>
         <span className="queue-summary" aria-live="polite" title={summary}>
           {summary}
         </span>
-        <button
-          type="button"
-          className="queue-bulk"
-          onClick={() => void useTransfers.getState().pauseAll()}
-          disabled={byTab.queued.length === 0}
-        >
-          Pause all
-        </button>
-        <button
-          type="button"
-          className="queue-bulk"
-          onClick={() => void useTransfers.getState().resumeAll()}
-          disabled={paused === 0}
-        >
-          Resume all
-        </button>
+        {tab === 'queued' && (
+          <>
+            <button
+              type="button"
+              className="queue-bulk"
+              onClick={() => void transfers.pauseAll()}
+              disabled={byTab.queued.length === 0}
+            >
+              Pause all
+            </button>
+            <button
+              type="button"
+              className="queue-bulk"
+              onClick={() => void transfers.resumeAll()}
+              disabled={paused === 0}
+            >
+              Resume all
+            </button>
+            <button
+              type="button"
+              className="queue-bulk"
+              onClick={() => setConfirmingCancelAll(true)}
+              disabled={byTab.queued.length === 0}
+            >
+              Cancel all
+            </button>
+          </>
+        )}
+        {tab === 'failed' && (
+          <button
+            type="button"
+            className="queue-bulk"
+            onClick={() => void transfers.retryAllFailed()}
+            disabled={byTab.failed.length === 0}
+          >
+            Retry all
+          </button>
+        )}
+        {tab !== 'queued' && (
+          <button
+            type="button"
+            className="queue-bulk"
+            onClick={() => void transfers.clear(tab === 'failed' ? 'failed' : 'succeeded')}
+            disabled={counts[tab] === 0}
+          >
+            Clear list
+          </button>
+        )}
       </div>
       {error !== null && (
         <div className="pane-error" role="alert">
@@ -140,7 +183,9 @@ export function QueuePanel() {
           <div role="row" aria-rowindex={1} className="queue-row queue-head">
             <span role="columnheader">File</span>
             <span role="columnheader">Direction</span>
-            <span role="columnheader">Size</span>
+            <span role="columnheader" className="queue-size">
+              Size
+            </span>
             <span role="columnheader">Progress</span>
             <span role="columnheader">Status</span>
             <span role="columnheader">Actions</span>
@@ -159,6 +204,19 @@ export function QueuePanel() {
           )}
         </div>
       </div>
+      {confirmingCancelAll && (
+        <ConfirmDialog
+          title="Cancel all transfers"
+          message={`Cancel all ${counts.queued.toLocaleString()} transfers in the queue? Files partly transferred stay where they are.`}
+          confirmLabel="Cancel all"
+          cancelLabel="Keep them"
+          onConfirm={() => {
+            setConfirmingCancelAll(false);
+            void transfers.cancelAll();
+          }}
+          onCancel={() => setConfirmingCancelAll(false)}
+        />
+      )}
     </section>
   );
 }

@@ -24,6 +24,7 @@ const ACTIONS: readonly { action: JobAction; label: string; shownWhen: readonly 
   { action: 'resume', label: 'Resume', shownWhen: ['paused'] },
   { action: 'cancel', label: 'Cancel', shownWhen: ['queued', 'running', 'paused'] },
   { action: 'retry', label: 'Retry', shownWhen: ['failed'] },
+  { action: 'remove', label: 'Remove', shownWhen: ['failed'] },
 ];
 
 /**
@@ -60,6 +61,7 @@ function statusText(job: TransferJob, connectedSite: string | undefined): string
 /** One transfer: its name, direction, size, a progressbar, its status and what can be done with it. */
 export function TransferRow({ job, rowIndex, top }: { job: TransferJob; rowIndex: number; top: number }) {
   const act = useTransfers((state) => state.act);
+  const moveToTop = useTransfers((state) => state.moveToTop);
   const connectedSite = useSession((state) => state.site?.site);
   const name = remoteBaseName(job.remotePath) || job.remotePath;
   const percent =
@@ -93,7 +95,9 @@ export function TransferRow({ job, rowIndex, top }: { job: TransferJob; rowIndex
       <span role="cell" title={job.direction === 'download' ? 'Download' : 'Upload'}>
         {job.direction === 'download' ? '↓ Down' : '↑ Up'}
       </span>
-      <span role="cell">{job.size === null ? '' : formatSize(job.size)}</span>
+      <span role="cell" className="queue-size">
+        {job.size === null ? '' : formatSize(job.size)}
+      </span>
       <span role="cell">
         <progress
           max={100}
@@ -110,6 +114,17 @@ export function TransferRow({ job, rowIndex, top }: { job: TransferJob; rowIndex
         {statusText(job, connectedSite)}
       </span>
       <span role="cell" className="queue-actions">
+        {(job.state === 'queued' || job.state === 'paused') && (
+          <button
+            type="button"
+            className="queue-top"
+            aria-label="Move to top"
+            title="Move to top: transfer next"
+            onClick={() => void moveToTop(job.id)}
+          >
+            ⤒
+          </button>
+        )}
         {ACTIONS.filter(({ shownWhen }) => shownWhen.includes(job.state)).map(({ action, label }) => (
           <button key={action} type="button" onClick={() => void act(action, job.id)}>
             {label}

@@ -6,7 +6,10 @@ import { errorMessage, ferry } from '../ipc/ferry';
 export type OverwriteAnswer = InvokeArgs<'transfers.answer'>[1];
 
 /** What one job's row can ask of it. */
-export type JobAction = 'pause' | 'resume' | 'cancel' | 'retry';
+export type JobAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
+
+/** The lists of finished transfers the window can empty. */
+export type FinishedList = 'failed' | 'succeeded';
 
 /**
  * The transfer queue as the window sees it: every job by id (in the order
@@ -25,6 +28,12 @@ export interface TransfersState {
   act: (action: JobAction, id: string) => Promise<void>;
   pauseAll: () => Promise<void>;
   resumeAll: () => Promise<void>;
+  cancelAll: () => Promise<void>;
+  retryAllFailed: () => Promise<void>;
+  /** Moves a waiting job to the head of the queue, to run next. */
+  moveToTop: (id: string) => Promise<void>;
+  /** Empties the failed or the successful list. */
+  clear: (list: FinishedList) => Promise<void>;
   answer: (question: OverwriteQuestionEvent, answer: OverwriteAnswer) => Promise<void>;
   setError: (message: string | null) => void;
 }
@@ -67,6 +76,35 @@ export const useTransfers = create<TransfersState>()((set, get) => {
     }
     trim(jobs);
     set({ jobs });
+  };
+
+  /**
+   * Forgets the jobs the main side dropped from its lists, and takes them
+   * off its counts (`counts` adds to each, never below zero) until its next
+   * totals say so themselves.
+   */
+  const drop = (
+    dropped: (job: TransferJob) => boolean,
+    counts: Partial<Record<'failed' | 'succeeded', number>>,
+  ): void => {
+    const jobs = new Map(get().jobs);
+    for (const [id, job] of jobs) {
+      if (!dropped(job)) continue;
+      jobs.delete(id);
+      finished.delete(id);
+    }
+    const totals = get().totals;
+    set({
+      jobs,
+      totals:
+        totals === null
+          ? null
+          : {
+              ...totals,
+              failed: Math.max(0, totals.failed + (counts.failed ?? 0)),
+              succeeded: Math.max(0, totals.succeeded + (counts.succeeded ?? 0)),
+            },
+    });
   };
 
   /** Runs a queue action, showing its failure instead of losing it. */
@@ -120,9 +158,28 @@ export const useTransfers = create<TransfersState>()((set, get) => {
         merge(await ferry.transfers.add(items));
       }),
 
-    act: (action, id) => run(() => ferry.transfers[action](id)),
+    act: (action, id) =>
+      run(async () => {
+        await ferry.transfers[action](id);
+        // A job taken off the failed list sends no change of its own: it is simply gone.
+        if (action === 'remove') drop((job) => job.id === id, { failed: -1 });
+      }),
     pauseAll: () => run(() => ferry.transfers.pauseAll()),
     resumeAll: () => run(() => ferry.transfers.resumeAll()),
+    cancelAll: () => run(() => ferry.transfers.cancelAll()),
+    retryAllFailed: () => run(() => ferry.transfers.retryAllFailed()),
+    moveToTop: (id) =>
+      run(async () => {
+        await ferry.transfers.move(id, 0);
+        // The list shows jobs in queue order, which is the order of the map.
+        const moved = get().jobs.get(id);
+        if (moved) set({ jobs: new Map([[id, moved], ...[...get().jobs].filter(([other]) => other !== id)]) });
+      }),
+    clear: (list) =>
+      run(async () => {
+        await ferry.transfers.clear(list);
+        drop(list === 'failed' ? (job) => job.state === 'failed' : isFinished, { [list]: -Infinity });
+      }),
 
     answer: async (question, reply) => {
       set({ questions: get().questions.filter((q) => q.id !== question.id) });

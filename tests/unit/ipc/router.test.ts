@@ -101,6 +101,11 @@ class FakeServices {
       'transfers.retry': (id) => this.record('transfers.retry', [id]),
       'transfers.pauseAll': () => this.record('transfers.pauseAll', []),
       'transfers.resumeAll': () => this.record('transfers.resumeAll', []),
+      'transfers.cancelAll': () => this.record('transfers.cancelAll', []),
+      'transfers.retryAllFailed': () => this.record('transfers.retryAllFailed', []),
+      'transfers.move': (id, index) => this.record('transfers.move', [id, index]),
+      'transfers.remove': (id) => this.record('transfers.remove', [id]),
+      'transfers.clear': (list) => this.record('transfers.clear', [list]),
       'transfers.answer': (id, answer) => this.record('transfers.answer', [id, answer]),
       'transfers.questions': () => {
         this.record('transfers.questions', []);

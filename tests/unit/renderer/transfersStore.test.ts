@@ -3,6 +3,14 @@ import type { Envelope } from '../../../shared/contract.js';
 import type { TransferJob } from '../../../shared/transfers.js';
 
 let changed: (jobs: TransferJob[]) => void = () => undefined;
+/** The queue actions the window asked of the main side, with their arguments. */
+const calls: unknown[][] = [];
+const recorded =
+  (name: string) =>
+  (...args: unknown[]): Promise<Envelope> => {
+    calls.push([name, ...args]);
+    return Promise.resolve({ ok: true, value: undefined });
+  };
 (globalThis as { window?: unknown }).window = {
   ferry: {
     transfers: {
@@ -13,6 +21,9 @@ let changed: (jobs: TransferJob[]) => void = () => undefined;
       onTotals: () => () => undefined,
       onQuestion: () => () => undefined,
       list: () => Promise.resolve<Envelope>({ ok: true, value: [] }),
+      move: recorded('move'),
+      remove: recorded('remove'),
+      clear: recorded('clear'),
       // A question asked before the window opened.
       questions: () =>
         Promise.resolve<Envelope>({
@@ -70,5 +81,30 @@ describe('the window transfer list', () => {
     expect(jobs.filter((j) => j.state === 'queued')).toHaveLength(300);
     expect(useTransfers.getState().jobs.has('job-499')).toBe(false);
     expect(useTransfers.getState().jobs.has('job-500')).toBe(true);
+  });
+
+  it('moves a waiting transfer to the top of the list, and forgets what the main side dropped', async () => {
+    useTransfers.getState().start();
+    changed([job(20_001, 'queued'), job(20_002, 'queued'), job(20_003, 'failed'), job(20_004, 'failed')]);
+    const queued = (): string[] =>
+      [...useTransfers.getState().jobs.values()].filter((j) => j.state === 'queued').map((j) => j.id);
+    expect(queued().slice(-2)).toEqual(['job-20001', 'job-20002']);
+
+    await useTransfers.getState().moveToTop('job-20002');
+    expect(calls).toContainEqual(['move', 'job-20002', 0]);
+    expect(queued()[0]).toBe('job-20002');
+
+    await useTransfers.getState().act('remove', 'job-20003');
+    expect(calls).toContainEqual(['remove', 'job-20003']);
+    expect(useTransfers.getState().jobs.has('job-20003')).toBe(false);
+    expect(useTransfers.getState().jobs.has('job-20004')).toBe(true);
+
+    await useTransfers.getState().clear('succeeded');
+    expect(calls).toContainEqual(['clear', 'succeeded']);
+    expect([...useTransfers.getState().jobs.values()].filter((j) => j.state === 'done')).toEqual([]);
+    expect(useTransfers.getState().jobs.has('job-20004')).toBe(true);
+    await useTransfers.getState().clear('failed');
+    expect(useTransfers.getState().jobs.has('job-20004')).toBe(false);
+    expect(useTransfers.getState().error).toBeNull();
   });
 });

@@ -624,6 +624,36 @@ describe('TransferQueue', () => {
     await queue.close();
   });
 
+  it('takes jobs off the failed list one at a time or all at once, and keeps that after a restart', async () => {
+    const store = join(folder, 'queue.json');
+    const options = queueOptions({ store: new QueueStore(store) });
+    const queue = await TransferQueue.open(options);
+    queue.add(
+      ['a', 'b', 'c'].map((name) => ({
+        site: 's',
+        direction: 'download' as const,
+        kind: 'file' as const,
+        remotePath: `/missing-${name}`,
+        localPath: join(folder, name),
+      })),
+    );
+    await queue.whenIdle();
+    expect(queue.failed().map((job) => job.error?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+    const [first] = queue.failed();
+    queue.removeFailed(first?.id ?? '');
+    expect(queue.failed()).toHaveLength(2);
+    expect(() => queue.removeFailed(first?.id ?? '')).toThrow(/no longer on the failed list/);
+    await queue.close();
+
+    const again = await TransferQueue.open(queueOptions({ store: new QueueStore(store) }));
+    expect(again.failed()).toHaveLength(2);
+    again.clearFailed();
+    await again.close();
+    const third = await TransferQueue.open(queueOptions({ store: new QueueStore(store) }));
+    expect(third.failed()).toEqual([]);
+    await third.close();
+  });
+
   it('tells its owner of each job as it leaves: canceled while waiting, failed, and again after a retry', async () => {
     server.addFile('/left/slow.bin', randomBytes(8 * 1024));
     server.addFile('/left/waiting.bin', randomBytes(10));
