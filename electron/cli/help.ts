@@ -38,6 +38,10 @@ Options:
   -c, --continue      get/put: resume a partial transfer
   -r, --recursive     get/put: folders with everything in them
   -P, --parallel N    connections (and transfers) at once, default 4
+      --limit-rate RATE
+                      get/put/mirror: at most RATE bytes per second each way,
+                      all transfers together; K, M, G for KiB, MiB, GiB
+                      (e.g. 500K, 1.5M)
       --verify MODE   auto (the strongest hash the server offers, else the
                       size), md5, sha1, sha256, sha512, or none (size only)
       --expect-hash ALGO:HEX

@@ -30,6 +30,7 @@ export const OPTION_SPEC = {
   delete: { type: 'boolean' },
   'dry-run': { type: 'boolean', short: 'n' },
   fsync: { type: 'boolean' },
+  'limit-rate': { type: 'string' },
 } as const;
 
 export interface CliValues {
@@ -58,6 +59,7 @@ export interface CliValues {
   delete?: boolean;
   'dry-run'?: boolean;
   fsync?: boolean;
+  'limit-rate'?: string;
 }
 
 export function integerOption(name: string, text: string | undefined, min: number, max: number): number | undefined {
@@ -67,6 +69,26 @@ export function integerOption(name: string, text: string | undefined, min: numbe
     throw new FerryError('INVALID_INPUT', `--${name} must be a whole number from ${min} to ${max}, not "${text}"`);
   }
   return value;
+}
+
+const RATE_UNITS: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/**
+ * A speed limit as curl and wget take it: bytes per second, or with K, M
+ * or G (binary multiples, as Ferry shows sizes), e.g. 500K or 1.5M; 0 is
+ * no limit.
+ */
+export function rateOption(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)([KMG]?)$/i.exec(text);
+  const bytes = match ? Number(match[1]) * (RATE_UNITS[(match[2] ?? '').toUpperCase()] ?? 1) : NaN;
+  if (!Number.isFinite(bytes) || (bytes > 0 && bytes < 1024)) {
+    throw new FerryError(
+      'INVALID_INPUT',
+      `--${name} must be bytes per second of at least 1K, with K, M or G for KiB, MiB or GiB (e.g. 500K), or 0 for none, not "${text}"`,
+    );
+  }
+  return Math.round(bytes);
 }
 
 /** Maps the command line to the options the engines take. */

@@ -15,6 +15,8 @@ export interface QueueRunOptions {
   verify: VerifyMode;
   overwrite: OverwritePolicy;
   sync: boolean;
+  /** Bytes per second at most, each way; 0 for no limit. */
+  limitRate: number;
 }
 
 /** What a transfer command reports: `--json` prints exactly this. */
@@ -68,6 +70,7 @@ export async function runQueue(
     overwrite: options.overwrite,
     verify: options.verify,
     syncFiles: options.sync,
+    speedLimit: { download: options.limitRate, upload: options.limitRate },
     log: connect.log,
     onFinished,
   });

@@ -8,7 +8,7 @@ import { tftpServe } from './commands/tftpServe.js';
 import { get, put, verifyMode, type TransferCommandOptions } from './commands/transfer.js';
 import { EXIT, exitCodeFor } from './exitCodes.js';
 import { HELP } from './help.js';
-import { connectOptionsFrom, integerOption, OPTION_SPEC } from './options.js';
+import { connectOptionsFrom, integerOption, OPTION_SPEC, rateOption } from './options.js';
 import { terminalSafeOutput, type CliOutput } from './output.js';
 import type { CliContext } from './session.js';
 
@@ -61,6 +61,7 @@ export async function runCli(
       verify: verifyMode(values.verify),
       expectHash: values['expect-hash'],
       sync: values.fsync ?? false,
+      limitRate: rateOption('limit-rate', values['limit-rate']) ?? 0,
     };
     switch (command) {
       case undefined:

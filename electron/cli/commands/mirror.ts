@@ -176,6 +176,7 @@ export async function mirror(
       verify: options.verify,
       overwrite: 'overwrite',
       sync: options.sync,
+      limitRate: options.limitRate,
     });
 
     // The rest of the deletions come last, and only when every copy

@@ -21,6 +21,8 @@ export interface TransferCommandOptions {
   expectHash: string | undefined;
   /** fsync each downloaded file before it gets its final name. */
   sync: boolean;
+  /** Bytes per second at most, each way; 0 for no limit. */
+  limitRate: number;
 }
 
 const VERIFY_MODES: readonly VerifyMode[] = ['auto', 'none', 'md5', 'sha1', 'sha256', 'sha512'];
@@ -141,7 +143,13 @@ export async function get(
           ...(listedSource === undefined ? {} : { listedSource }),
         },
       ],
-      { parallel: options.parallel, verify: options.verify, overwrite: 'overwrite', sync: options.sync },
+      {
+        parallel: options.parallel,
+        verify: options.verify,
+        overwrite: 'overwrite',
+        sync: options.sync,
+        limitRate: options.limitRate,
+      },
     );
     return reportSummary(summary, options.json, context);
   });
@@ -181,7 +189,13 @@ export async function put(local: string, url: string, options: TransferCommandOp
           ...(listedDestination === undefined ? {} : { listedDestination }),
         },
       ],
-      { parallel: options.parallel, verify: options.verify, overwrite: 'overwrite', sync: options.sync },
+      {
+        parallel: options.parallel,
+        verify: options.verify,
+        overwrite: 'overwrite',
+        sync: options.sync,
+        limitRate: options.limitRate,
+      },
     );
     return reportSummary(summary, options.json, context);
   });

@@ -86,6 +86,22 @@ describe('ferry with FTP URLs', () => {
     expect(sha256(readFileSync(target))).toBe(sha256(content));
   });
 
+  it('keeps a download to --limit-rate', async () => {
+    const target = join(local, 'limited.bin');
+    const { code, out } = await ferry(
+      'get',
+      '--json',
+      '--limit-rate',
+      '128K',
+      url('plain', `${scratch.remote}/data.bin`),
+      target,
+    );
+    expect(code).toBe(EXIT.ok);
+    // 512 KiB at 128 KiB/s, after the one second's worth a limit lets through at once: 3 s.
+    expect((JSON.parse(out) as { seconds: number }).seconds).toBeGreaterThan(2.5);
+    expect(sha256(readFileSync(target))).toBe(sha256(content));
+  });
+
   it('asks the server about the file once before getting it, and keeps its time', async () => {
     const target = join(local, 'asked-once.bin');
     const { code, err } = await ferry('get', '-v', url('plain', `${scratch.remote}/data.bin`), target);

@@ -7,6 +7,7 @@ import type { FileEntry } from '../../../shared/entries.js';
 import { URL_SCHEMES } from '../../../shared/url.js';
 import { runCli } from '../../../electron/cli/run.js';
 import { EXIT, exitCodeFor } from '../../../electron/cli/exitCodes.js';
+import { rateOption } from '../../../electron/cli/options.js';
 import { ERROR_CODES } from '../../../shared/errors.js';
 
 interface Run {
@@ -94,6 +95,21 @@ describe('ferry usage errors', () => {
     expect(run.err).toMatch(/^ferry: .*--frobnicate/);
     expect(run.err).toContain('ferry --help');
     expect(run.out).toBe('');
+  });
+
+  it('takes --limit-rate in bytes, K, M or G, and refuses anything else with exit 2', async () => {
+    expect(rateOption('limit-rate', '500K')).toBe(512_000);
+    expect(rateOption('limit-rate', '1.5M')).toBe(1_572_864);
+    expect(rateOption('limit-rate', '2g')).toBe(2 * 1024 ** 3);
+    expect(rateOption('limit-rate', '4096')).toBe(4096);
+    expect(rateOption('limit-rate', '0')).toBe(0);
+    expect(rateOption('limit-rate', undefined)).toBeUndefined();
+    for (const bad of ['fast', '10 K', '1T', '100']) {
+      const run = await ferry('get', '--limit-rate', bad, 'file:///tmp/none', '/tmp/none');
+      expect(run.code).toBe(2);
+      expect(run.err).toContain(`--limit-rate must be bytes per second`);
+      expect(run.err).toContain(`not "${bad}"`);
+    }
   });
 
   it('exits 2 when ls gets no URL or several', async () => {
