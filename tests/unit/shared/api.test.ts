@@ -70,16 +70,21 @@ describe('buildBridge', () => {
       'add',
       'answer',
       'cancel',
+      'cancelAll',
+      'clear',
       'list',
+      'move',
       'onChanged',
       'onQuestion',
       'onTotals',
       'pause',
       'pauseAll',
       'questions',
+      'remove',
       'resume',
       'resumeAll',
       'retry',
+      'retryAllFailed',
     ]);
     expect(Object.keys(bridge.local ?? {}).sort()).toEqual(['delete', 'home', 'list', 'mkdir', 'rename']);
     expect(Object.keys(bridge.remote ?? {}).sort()).toEqual(['delete', 'list', 'mkdir', 'rename']);
