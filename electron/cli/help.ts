@@ -17,7 +17,8 @@ Commands:
                       downloads, local folder to URL uploads): copies what
                       is missing, differs in size or is newer; never
                       downloads through a symbolic link in DST
-  hash URL            print the hash the server computes for a file
+  hash URL            print the hash the server computes for a file (FTP:
+                      HASH or XSHA256 and the like; SFTP: check-file)
   tftp-serve DIR      serve DIR over TFTP until Ctrl-C, one line per
                       transfer (--json: one object per transfer event)
 
@@ -68,8 +69,11 @@ Options:
                       SHA256: prefix optional); SFTP: accept this
                       SHA256:... host key
   -i, --identity FILE SFTP: private key file (OpenSSH, PEM or PPK); its
-                      passphrase may come from FERRY_PASSPHRASE. An agent in
-                      SSH_AUTH_SOCK is tried first, as ssh does
+                      passphrase may come from FERRY_PASSPHRASE. As ssh
+                      does, an agent in SSH_AUTH_SOCK is tried first; and
+                      without -i, ssh's default keys after it (~/.ssh/id_rsa,
+                      id_ecdsa, id_ed25519; FERRY_PASSPHRASE opens an
+                      encrypted one)
       --requests N    SFTP: read/write requests in flight per transfer
                       (default 32; 1 for servers that mishandle more)
       --ciphers LIST  SFTP: ciphers to offer, most preferred first, as

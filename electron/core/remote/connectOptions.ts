@@ -44,9 +44,16 @@ export interface SftpPromptRequest {
 
 /** SFTP session options. */
 export interface SftpConnectOptions {
-  /** Private key file (OpenSSH, PEM or PPK). */
+  /**
+   * Private key file (OpenSSH, PEM or PPK). Without one, the files ssh
+   * tries by default (~/.ssh/id_rsa, id_ecdsa, id_ed25519, ...) are tried
+   * after the agent's keys.
+   */
   identityFile?: string;
+  /** Opens `identityFile`, or else any encrypted default identity file it fits. */
   passphrase?: string;
+  /** The user's home folder, whose .ssh holds the default identity files and known_hosts; default os.homedir(). */
+  homeFolder?: string;
   /** Like OpenSSH's StrictHostKeyChecking=accept-new: store an unknown key, refuse a changed one. */
   acceptNewHostKey?: boolean;
   /** Accept a host key with this `SHA256:base64` fingerprint. */
@@ -59,7 +66,7 @@ export interface SftpConnectOptions {
    * prompts are answered (with the password).
    */
   onPrompt?: (request: SftpPromptRequest) => Promise<string[] | null>;
-  /** The user's own known_hosts, read but never written; default ~/.ssh/known_hosts; false for none. */
+  /** The user's own known_hosts, read but never written; default .ssh/known_hosts in `homeFolder`; false for none. */
   userKnownHostsFile?: string | false;
   /** Read/write requests kept in flight per transfer (default 32); 1 for servers that mishandle concurrency. */
   requestsInFlight?: number;

@@ -8,6 +8,7 @@ import type {
 } from 'ssh2';
 import type { SftpPromptRequest } from '../../remote/connectOptions.js';
 import type { LogSink } from '../../log/messageLog.js';
+import type { DefaultIdentity } from './defaultIdentities.js';
 
 /** What a login may use; each is tried only if present and the server allows it. */
 export interface AuthMaterial {
@@ -15,6 +16,8 @@ export interface AuthMaterial {
   password: string | undefined;
   /** An already decrypted identity file. */
   privateKey: ParsedKey | undefined;
+  /** The default identity files (~/.ssh/id_*), read only when no identity file was named. */
+  defaultKeys: readonly DefaultIdentity[];
   /** An agent socket path (or 'pageant') known to answer. */
   agent: string | undefined;
   onPrompt: ((request: SftpPromptRequest) => Promise<string[] | null>) | undefined;
@@ -83,15 +86,16 @@ function keyboardResponder(material: AuthMaterial, answeredWithPassword: { value
 /**
  * An ssh2 auth handler that tries methods in OpenSSH's order: `none`
  * first (to learn what the server allows), then public keys (the agent's,
- * then the identity file), then keyboard-interactive, then password. A
- * method the server does not list is skipped; the password is not sent a
- * second time after keyboard-interactive already answered with it.
+ * then the identity file, or else the default ones in OpenSSH's order),
+ * then keyboard-interactive, then password. A method the server does not
+ * list is skipped; the password is not sent a second time after
+ * keyboard-interactive already answered with it.
  */
 export function openSshOrderAuthHandler(material: AuthMaterial, attempts: AuthAttempts): AuthHandlerMiddleware {
   const { username } = material;
   const answeredWithPassword = { value: false };
   const steps: Step[] = [];
-  const { agent, privateKey, password } = material;
+  const { agent, privateKey, defaultKeys, password } = material;
   if (agent !== undefined) {
     steps.push({ method: 'publickey', label: 'publickey (agent)', build: () => ({ type: 'agent', username, agent }) });
   }
@@ -100,6 +104,13 @@ export function openSshOrderAuthHandler(material: AuthMaterial, attempts: AuthAt
       method: 'publickey',
       label: 'publickey (identity file)',
       build: () => ({ type: 'publickey', username, key: privateKey }),
+    });
+  }
+  for (const { path, key } of defaultKeys) {
+    steps.push({
+      method: 'publickey',
+      label: `publickey (${path})`,
+      build: () => ({ type: 'publickey', username, key }),
     });
   }
   if (password !== undefined || material.onPrompt !== undefined) {

@@ -11,6 +11,7 @@ import type { ConnectOptions, SftpConnectOptions, SftpPromptRequest } from '../.
 import { canceledError, untilAborted } from '../../remote/streams.js';
 import { defaultAgent, usableAgent } from './agentSocket.js';
 import { openSshOrderAuthHandler, type AuthAttempts } from './authMethods.js';
+import { loadDefaultIdentities, type DefaultIdentity } from './defaultIdentities.js';
 import { checkHostKey, preferredHostKeyTypes, type HostKeyPolicy } from './hostKeyTrust.js';
 import { loadPrivateKey } from './privateKey.js';
 import { sessionHostVerifier } from './sessionHostVerifier.js';
@@ -117,7 +118,7 @@ export function hostKeyPolicyFor(target: FerryUrl, options: ConnectOptions, log:
     host: target.host,
     port: target.port,
     ferryKnownHosts: join(options.dataFolder ?? defaultDataFolder(), 'known_hosts'),
-    userKnownHosts: userFile === false ? null : (userFile ?? join(homedir(), '.ssh', 'known_hosts')),
+    userKnownHosts: userFile === false ? null : (userFile ?? join(sftp.homeFolder ?? homedir(), '.ssh', 'known_hosts')),
     acceptNew: sftp.acceptNewHostKey ?? false,
     trustFingerprint: sftp.trustFingerprint,
     log,
@@ -147,6 +148,15 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
     sftpOptions.identityFile === undefined
       ? undefined
       : await untilAborted(loadPrivateKey(sftpOptions.identityFile, sftpOptions.passphrase), signal);
+  // As with ssh: the default ~/.ssh/id_* files only when no identity file
+  // was named (ssh -i replaces them; the agent's keys are tried either way).
+  const defaultKeys: DefaultIdentity[] =
+    sftpOptions.identityFile === undefined
+      ? await untilAborted(
+          loadDefaultIdentities(sftpOptions.homeFolder ?? homedir(), sftpOptions.passphrase, log),
+          signal,
+        )
+      : [];
   const agent = await untilAborted(
     usableAgent(sftpOptions.agent === false ? undefined : (sftpOptions.agent ?? defaultAgent()), log),
     signal,
@@ -229,7 +239,10 @@ export async function connectSsh(target: FerryUrl, options: ConnectOptions, log:
         lost(problem.message);
       },
     ),
-    authHandler: openSshOrderAuthHandler({ username, password, privateKey, agent, onPrompt, log }, attempts),
+    authHandler: openSshOrderAuthHandler(
+      { username, password, privateKey, defaultKeys, agent, onPrompt, log },
+      attempts,
+    ),
     algorithms: {
       serverHostKey: hostKeyAlgorithmOrder(hostKeyTypes) as NonNullable<ConnectConfig['algorithms']>['serverHostKey'],
       ...(sftpOptions.ciphers

@@ -15,6 +15,7 @@ function material(overrides: Partial<AuthMaterial>): AuthMaterial {
     username: 'me',
     password: undefined,
     privateKey: undefined,
+    defaultKeys: [],
     agent: undefined,
     onPrompt: undefined,
     log: () => {},
@@ -83,6 +84,41 @@ describe('the OpenSSH order of authentication', () => {
       'keyboard-interactive',
       'password',
       false,
+    ]);
+  });
+
+  it('tries the default keys after the agent, in the order given, each named in what it tried', () => {
+    const rsa = { type: 'ssh-rsa' } as unknown as ParsedKey;
+    const auth = material({
+      password: 'pw',
+      agent: '/tmp/agent.sock',
+      defaultKeys: [
+        { path: '/home/me/.ssh/id_rsa', key: rsa },
+        { path: '/home/me/.ssh/id_ed25519', key: fakeKey },
+      ],
+    });
+    const handler = openSshOrderAuthHandler(auth, { tried: [] });
+    const keys: unknown[] = [];
+    const labels: (string | false)[] = [];
+    choose(handler, null);
+    for (let round = 0; round < 10; round++) {
+      const chosen = choose(handler, ['publickey', 'keyboard-interactive', 'password']);
+      if (chosen === false) break;
+      if (typeof chosen === 'object') {
+        labels.push(chosen.type);
+        if (chosen.type === 'publickey') keys.push(chosen.key);
+      }
+    }
+    expect(labels).toEqual(['agent', 'publickey', 'publickey', 'keyboard-interactive', 'password']);
+    expect(keys).toEqual([rsa, fakeKey]);
+    const attempted = { tried: [] as string[] };
+    const again = openSshOrderAuthHandler(auth, attempted);
+    choose(again, null);
+    while (choose(again, ['publickey']) !== false);
+    expect(attempted.tried).toEqual([
+      'publickey (agent)',
+      'publickey (/home/me/.ssh/id_rsa)',
+      'publickey (/home/me/.ssh/id_ed25519)',
     ]);
   });
 
