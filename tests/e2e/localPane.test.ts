@@ -241,6 +241,10 @@ describe('browser mode', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => asked.count()).toBe(0);
     expect(await readdir(folder)).toContain('renamed');
+    // Focus goes back to the files, not to the top of the page.
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('[role="grid"]')?.getAttribute('aria-label')),
+    ).toBe(await localGrid().getAttribute('aria-label'));
 
     await localGrid().getByRole('row', { name: 'renamed' }).click();
     await page.keyboard.press('Delete');

@@ -23,6 +23,10 @@ export function Dialog({ title, onCancel, children }: DialogProps) {
 
   useEffect(() => {
     const dialog = ref.current;
+    // Where focus was, to go back to: the dialog leaves the page when it
+    // closes, and the browser would put focus on <body>, making a keyboard
+    // user Tab through the whole window again.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) {
       dialog.showModal();
       // showModal() focuses the first focusable element (React's autoFocus
@@ -31,7 +35,10 @@ export function Dialog({ title, onCancel, children }: DialogProps) {
       // Enter would delete or trust.
       dialog.querySelector<HTMLElement>(`[${INITIAL_FOCUS}]`)?.focus();
     }
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      if (opener?.isConnected === true) opener.focus();
+    };
   }, []);
 
   return (
