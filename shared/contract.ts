@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fileEntrySchema, folderListingSchema } from './entrySchemas.js';
 import { ferryErrorShapeSchema } from './errorShapeSchema.js';
 import { isAbsolutePath, unsafeNameReason } from './names.js';
-import { newTransferSchema, queueTotalsSchema, transferJobSchema } from './transfers.js';
+import { newTransferSchema, queueTotalsSchema, speedLimitSchema, transferJobSchema } from './transfers.js';
 
 /**
  * The IPC contract between the renderer and the main process: the only
@@ -223,6 +223,9 @@ export const invokes = {
   'transfers.remove': { args: z.tuple([jobId]), result: z.void() },
   /** Empties the failed or the successful list. */
   'transfers.clear': { args: z.tuple([z.enum(['failed', 'succeeded'])]), result: z.void() },
+  'transfers.speedLimit': { args: z.tuple([]), result: speedLimitSchema },
+  /** Limits all transfers together, running ones at once; kept for the next start. */
+  'transfers.setSpeedLimit': { args: z.tuple([speedLimitSchema]), result: z.void() },
   /** The "file exists" questions still waiting, for a window that opens (or reloads) while one is asked. */
   'transfers.questions': { args: z.tuple([]), result: z.array(overwriteQuestionSchema) },
   /** Answers a `transfers.question`. */

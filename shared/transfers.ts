@@ -113,3 +113,12 @@ export const queueTotalsSchema = z.object({
   eta: z.number().nullable(),
 });
 export type QueueTotals = z.infer<typeof queueTotalsSchema>;
+
+/** The speed limit of all transfers together, per direction, in bytes per second; 0 is no limit. */
+export const speedLimitSchema = z.object({
+  download: z.number().int().min(0),
+  upload: z.number().int().min(0),
+});
+export type SpeedLimit = z.infer<typeof speedLimitSchema>;
+
+export const NO_SPEED_LIMIT: SpeedLimit = { download: 0, upload: 0 };

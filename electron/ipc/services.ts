@@ -89,6 +89,12 @@ export async function createFerryServices(options: { dataFolder: string }): Prom
     'transfers.move': (id, index) => transfers.move(id, index),
     'transfers.remove': (id) => transfers.remove(id),
     'transfers.clear': (list) => transfers.clear(list),
+    'transfers.speedLimit': () => transfers.speedLimit(),
+    'transfers.setSpeedLimit': async (limit) => {
+      await transfers.setSpeedLimit(limit);
+      const each = (bytes: number): string => (bytes === 0 ? 'none' : `${Math.round(bytes / 1024)} KiB/s`);
+      log.add('info', `Speed limit: downloads ${each(limit.download)}, uploads ${each(limit.upload)}`);
+    },
     'transfers.answer': (id, answer) => transfers.answer(id, answer),
     'transfers.questions': () => transfers.openQuestions(),
   };

@@ -379,6 +379,40 @@ describe('connecting and transferring', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps downloads to the speed limit set in the window, over a reload too', async () => {
+    const content = randomBytes(512 * 1024);
+    await remoteFile(join(remote, 'limited.bin'), content, ftpUser);
+    const limitButton = (): Locator => queue().getByRole('button', { name: /^Speed limit/ });
+    const setDownloadLimit = async (text: string): Promise<void> => {
+      await limitButton().click();
+      const dialog = page.getByRole('dialog', { name: 'Speed limit' });
+      await dialog.getByRole('textbox', { name: 'Downloads (KiB/s)' }).fill(text);
+      await dialog.getByRole('button', { name: 'Save' }).click();
+    };
+    try {
+      await expect.poll(() => limitButton().getAttribute('aria-label')).toBe('Speed limit: off');
+      await setDownloadLimit('128');
+      await expect.poll(() => limitButton().getAttribute('aria-label')).toBe('Speed limit: ↓ 128 KiB/s ↑ off');
+      await page.reload();
+      await expect.poll(() => limitButton().textContent()).toBe('↓ 128 KiB/s ↑ off');
+
+      await openFolder(localPane(), 'Local path', local);
+      await quickConnect('FTP', servers.ftp.port, ftpUser);
+      await openFolder(remotePane(), 'Remote path', remote);
+      const started = Date.now();
+      await row(remotePane(), 'limited.bin').dblclick();
+      await showTab(/^Successful/);
+      await expect.poll(() => row(queue(), 'limited.bin').textContent(), { timeout: 20_000 }).toContain('Done');
+      // 512 KiB at 128 KiB/s, after the one second's worth a limit lets through at once: 3 s.
+      expect(Date.now() - started).toBeGreaterThan(2500);
+      expect(sha256(await readFile(join(local, 'limited.bin')))).toBe(sha256(content));
+    } finally {
+      await setDownloadLimit('');
+    }
+    await expect.poll(() => limitButton().textContent()).toBe('Speed limit');
+    expect(errors).toEqual([]);
+  });
+
   it('fetches a file by name from a TFTP server, which cannot list', async () => {
     const image = randomBytes(70_000);
     const folder = `e2e-${randomBytes(4).toString('hex')}`;

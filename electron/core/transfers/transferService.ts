@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import type { FileEntry } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
-import type { NewTransfer, TransferJob } from '../../../shared/transfers.js';
+import type { NewTransfer, SpeedLimit, TransferJob } from '../../../shared/transfers.js';
 import type { LogKind } from '../log/messageLog.js';
 import type { SftpPromptRequest } from '../remote/connectOptions.js';
 import { SiteRegistry, type ConnectedSite, type ConnectRequest } from '../sessions/siteRegistry.js';
 import type { OverwriteAnswer, OverwriteQuestion } from './overwrite.js';
 import { QuestionBoard } from './questionBoard.js';
 import { QueueStore } from './queueStore.js';
+import { SpeedLimitStore } from './speedLimitStore.js';
 import { TransferQueue, type QueueTotals } from './transferQueue.js';
 
 export interface TransferServiceOptions {
@@ -26,7 +27,8 @@ export type ServerPrompt = SftpPromptRequest & { site: string };
 
 /**
  * The app's side of transfers: the connected sites, the queue saved in the
- * data folder (`queue.json`), and the "file exists" questions waiting for
+ * data folder (`queue.json`) with its speed limit (`speed-limit.json`), and
+ * the "file exists" questions waiting for
  * an answer. Saved jobs of a site wait until that site is connected again,
  * then carry on, resuming their partial files.
  */
@@ -36,6 +38,8 @@ export class TransferService {
     private readonly queue: TransferQueue,
     private readonly questions: QuestionBoard<OverwriteQuestion, OverwriteAnswer>,
     private readonly prompts: QuestionBoard<ServerPrompt, string[] | null>,
+    private readonly speedLimits: SpeedLimitStore,
+    private limit: SpeedLimit,
   ) {}
 
   static async open(options: TransferServiceOptions): Promise<TransferService> {
@@ -48,7 +52,10 @@ export class TransferService {
       ask: (site, request) => prompts.ask({ ...request, site }),
     });
     const questions = new QuestionBoard<OverwriteQuestion, OverwriteAnswer>(options.onQuestion);
+    const speedLimits = new SpeedLimitStore(join(options.dataFolder, 'speed-limit.json'));
+    const limit = await speedLimits.load();
     queue = await TransferQueue.open({
+      speedLimit: limit,
       sites,
       store: new QueueStore(join(options.dataFolder, 'queue.json'), (error) =>
         options.log(
@@ -64,7 +71,7 @@ export class TransferService {
         if (queue) options.onChanged(jobs, queue.totals());
       },
     });
-    return new TransferService(sites, queue, questions, prompts);
+    return new TransferService(sites, queue, questions, prompts, speedLimits, limit);
   }
 
   connect(request: ConnectRequest): Promise<ConnectedSite> {
@@ -150,6 +157,17 @@ export class TransferService {
   clear(list: 'failed' | 'succeeded'): void {
     if (list === 'failed') this.queue.clearFailed();
     else this.queue.clearSucceeded();
+  }
+
+  speedLimit(): SpeedLimit {
+    return this.limit;
+  }
+
+  /** Applies a speed limit to every transfer at once, running ones included, and keeps it for next time. */
+  async setSpeedLimit(limit: SpeedLimit): Promise<void> {
+    this.limit = limit;
+    this.queue.setSpeedLimit(limit);
+    await this.speedLimits.save(limit);
   }
 
   answer(id: number, answer: OverwriteAnswer): void {

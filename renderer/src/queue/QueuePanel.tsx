@@ -1,9 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { formatDuration, formatSize } from '../../../shared/format';
-import type { JobState, TransferJob } from '../../../shared/transfers';
+import type { JobState, SpeedLimit, TransferJob } from '../../../shared/transfers';
 import { ConfirmDialog } from '../prompts/ConfirmDialog';
 import { useTransfers } from '../stores/transfers';
+import { SpeedLimitDialog } from './SpeedLimitDialog';
 import { TransferRow, TRANSFER_ROW_HEIGHT } from './TransferRow';
 
 /** FileZilla's three lists: what is still to do, what failed, what arrived. */
@@ -19,12 +20,19 @@ function tabOf(state: JobState): TabId {
   return TABS.find((tab) => (tab.states as readonly JobState[]).includes(state))?.id ?? 'queued';
 }
 
+/** What holds each way now, as the speed-limit button shows it; null when there is no limit. */
+function speedLimitText(limit: SpeedLimit | null): string | null {
+  if (limit === null || (limit.download === 0 && limit.upload === 0)) return null;
+  const each = (bytes: number): string => (bytes === 0 ? 'off' : `${formatSize(bytes)}/s`);
+  return `↓ ${each(limit.download)} ↑ ${each(limit.upload)}`;
+}
+
 /**
  * The transfer queue: tabs for queued, failed and successful transfers, a
  * virtualized row per transfer with its progress and actions, the totals
  * (speed and time left), and what acts on the whole list shown: Pause all,
  * Resume all and Cancel all on the queue, Retry all on the failed list,
- * Clear list on either finished list.
+ * Clear list on either finished list; and the speed limit, on every tab.
  */
 export function QueuePanel() {
   const jobs = useTransfers((state) => state.jobs);
@@ -32,6 +40,8 @@ export function QueuePanel() {
   const error = useTransfers((state) => state.error);
   const [tab, setTab] = useState<TabId>('queued');
   const [confirmingCancelAll, setConfirmingCancelAll] = useState(false);
+  const [editingSpeedLimit, setEditingSpeedLimit] = useState(false);
+  const speedLimit = useTransfers((state) => state.speedLimit);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => useTransfers.getState().start(), []);
@@ -153,6 +163,16 @@ export function QueuePanel() {
             Retry all
           </button>
         )}
+        <button
+          type="button"
+          className="queue-bulk"
+          aria-label={`Speed limit: ${speedLimitText(speedLimit) ?? 'off'}`}
+          title="Speed limit of all transfers together"
+          onClick={() => setEditingSpeedLimit(true)}
+          disabled={speedLimit === null}
+        >
+          {speedLimitText(speedLimit) ?? 'Speed limit'}
+        </button>
         {tab !== 'queued' && (
           <button
             type="button"
@@ -204,6 +224,16 @@ export function QueuePanel() {
           )}
         </div>
       </div>
+      {editingSpeedLimit && speedLimit !== null && (
+        <SpeedLimitDialog
+          limit={speedLimit}
+          onSave={(limit) => {
+            setEditingSpeedLimit(false);
+            void transfers.setSpeedLimit(limit);
+          }}
+          onCancel={() => setEditingSpeedLimit(false)}
+        />
+      )}
       {confirmingCancelAll && (
         <ConfirmDialog
           title="Cancel all transfers"

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { InvokeArgs, OverwriteQuestionEvent } from '../../../shared/contract';
-import type { NewTransfer, QueueTotals, TransferJob } from '../../../shared/transfers';
+import type { NewTransfer, QueueTotals, SpeedLimit, TransferJob } from '../../../shared/transfers';
 import { errorMessage, ferry } from '../ipc/ferry';
 
 export type OverwriteAnswer = InvokeArgs<'transfers.answer'>[1];
@@ -20,6 +20,8 @@ export interface TransfersState {
   jobs: ReadonlyMap<string, TransferJob>;
   totals: QueueTotals | null;
   questions: OverwriteQuestionEvent[];
+  /** The speed limit of all transfers together, once loaded. */
+  speedLimit: SpeedLimit | null;
   /** The last failure of a queue action. */
   error: string | null;
   /** Loads the queue and subscribes to its events; safe to call more than once. */
@@ -34,6 +36,7 @@ export interface TransfersState {
   moveToTop: (id: string) => Promise<void>;
   /** Empties the failed or the successful list. */
   clear: (list: FinishedList) => Promise<void>;
+  setSpeedLimit: (limit: SpeedLimit) => Promise<void>;
   answer: (question: OverwriteQuestionEvent, answer: OverwriteAnswer) => Promise<void>;
   setError: (message: string | null) => void;
 }
@@ -120,6 +123,7 @@ export const useTransfers = create<TransfersState>()((set, get) => {
     jobs: new Map(),
     totals: null,
     questions: [],
+    speedLimit: null,
     error: null,
 
     start() {
@@ -134,6 +138,10 @@ export const useTransfers = create<TransfersState>()((set, get) => {
           const shown = new Set(get().questions.map((question) => question.id));
           set({ questions: [...waiting.filter((question) => !shown.has(question.id)), ...get().questions] });
         },
+        (error: unknown) => set({ error: errorMessage(error) }),
+      );
+      ferry.transfers.speedLimit().then(
+        (speedLimit) => set({ speedLimit }),
         (error: unknown) => set({ error: errorMessage(error) }),
       );
       ferry.transfers.list().then(
@@ -179,6 +187,12 @@ export const useTransfers = create<TransfersState>()((set, get) => {
       run(async () => {
         await ferry.transfers.clear(list);
         drop(list === 'failed' ? (job) => job.state === 'failed' : isFinished, { [list]: -Infinity });
+      }),
+
+    setSpeedLimit: (limit) =>
+      run(async () => {
+        await ferry.transfers.setSpeedLimit(limit);
+        set({ speedLimit: limit });
       }),
 
     answer: async (question, reply) => {

@@ -106,6 +106,11 @@ class FakeServices {
       'transfers.move': (id, index) => this.record('transfers.move', [id, index]),
       'transfers.remove': (id) => this.record('transfers.remove', [id]),
       'transfers.clear': (list) => this.record('transfers.clear', [list]),
+      'transfers.speedLimit': () => {
+        this.record('transfers.speedLimit', []);
+        return { download: 0, upload: 0 };
+      },
+      'transfers.setSpeedLimit': (limit) => this.record('transfers.setSpeedLimit', [limit]),
       'transfers.answer': (id, answer) => this.record('transfers.answer', [id, answer]),
       'transfers.questions': () => {
         this.record('transfers.questions', []);

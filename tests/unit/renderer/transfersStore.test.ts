@@ -21,6 +21,7 @@ const recorded =
       onTotals: () => () => undefined,
       onQuestion: () => () => undefined,
       list: () => Promise.resolve<Envelope>({ ok: true, value: [] }),
+      speedLimit: () => Promise.resolve<Envelope>({ ok: true, value: { download: 0, upload: 0 } }),
       move: recorded('move'),
       remove: recorded('remove'),
       clear: recorded('clear'),

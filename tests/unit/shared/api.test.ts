@@ -85,6 +85,8 @@ describe('buildBridge', () => {
       'resumeAll',
       'retry',
       'retryAllFailed',
+      'setSpeedLimit',
+      'speedLimit',
     ]);
     expect(Object.keys(bridge.local ?? {}).sort()).toEqual(['delete', 'home', 'list', 'mkdir', 'rename']);
     expect(Object.keys(bridge.remote ?? {}).sort()).toEqual(['delete', 'list', 'mkdir', 'rename']);
