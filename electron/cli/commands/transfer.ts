@@ -1,10 +1,11 @@
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { FileEntry } from '../../../shared/entries.js';
 import { FerryError } from '../../../shared/errors.js';
 import { formatSize } from '../../../shared/format.js';
 import { joinRemote, remoteBaseName } from '../../../shared/remotePath.js';
 import type { NewTransfer } from '../../../shared/transfers.js';
+import { fromNodeError } from '../../core/errors/fromNodeError.js';
 import type { RemoteFileSystem } from '../../core/remote/remoteFileSystem.js';
 import { parseExpectedHash } from '../../../shared/expectedHash.js';
 import type { VerifyMode } from '../../core/transfers/verify.js';
@@ -120,10 +121,14 @@ export async function get(
     checkExpectHash(options, kind);
     const name = remoteBaseName(remotePath) || target.host;
     let destination = resolve(local ?? name);
-    if (
-      (await localKind(destination)) === 'folder' &&
-      (local === undefined || kind === 'file' || local.endsWith('/'))
-    ) {
+    // A LOCAL ending in a separator names the folder to put the download in, made if need be (as put does with a URL ending in '/').
+    const intoFolder = local !== undefined && /[\\/]$/.test(local);
+    if (intoFolder) {
+      await mkdir(destination, { recursive: true }).catch((error: unknown) => {
+        throw fromNodeError(error, 'create the folder', destination);
+      });
+    }
+    if ((await localKind(destination)) === 'folder' && (local === undefined || kind === 'file' || intoFolder)) {
       destination = join(destination, name);
     }
     const summary = await runQueue(

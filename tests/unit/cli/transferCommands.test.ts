@@ -36,6 +36,13 @@ describe('ferry get/put -r', () => {
     expect(await readFile(join(folder, 'copy', 'css', 'site.css'), 'utf8')).toBe('body{}');
   });
 
+  it('puts a download into a folder named with a trailing slash, making the folder if need be', async () => {
+    await writeFile(join(folder, 'one.txt'), 'one');
+    const result = await ferry('get', `file://${join(folder, 'one.txt')}`, `${join(folder, 'new', 'deeper')}/`);
+    expect(result.code).toBe(0);
+    expect(await readFile(join(folder, 'new', 'deeper', 'one.txt'), 'utf8')).toBe('one');
+  });
+
   it('copies files whose names are as long as the file system allows', async () => {
     const names = ['n'.repeat(255), '名'.repeat(85)];
     for (const name of names) await writeFile(join(folder, 'src', 'css', name), name);
