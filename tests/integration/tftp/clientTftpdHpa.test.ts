@@ -207,11 +207,14 @@ describe('TFTP client against tftpd-hpa', () => {
     }
   });
 
-  it('times out on a port where nothing answers', async () => {
+  it('times out on a port where nothing answers, saying so, and not worth retrying at once', async () => {
     const silent = await freeUdpPort();
     const client = await tftpClient(silent, { timeout: 1, retries: 1 });
     const error = (await download(client, 'x.bin').catch((e: unknown) => e)) as FerryError;
     expect(error.code).toBe('TIMEOUT');
     expect(error.details).toMatchObject({ bytes: 0, blocks: 0 });
+    expect(error.message).toContain('is a TFTP server running there');
+    // A queue would otherwise try the whole exchange again, and again.
+    expect(error.retryable).toBe(false);
   });
 });

@@ -82,7 +82,13 @@ async function sendRequest(
         retries++;
         waited += timeout;
         if (retries > request.maxRetries) {
-          throw timeoutError(what, { bytes: 0, blocks: 0, expected: null }, request.maxRetries, waited);
+          // Nothing ever answered: no server listens there (or a firewall
+          // drops the traffic). UDP has no refusal to tell it sooner, and
+          // trying the whole exchange again in a few seconds would only
+          // make the user wait that many times longer for this answer.
+          throw timeoutError(what, { bytes: 0, blocks: 0, expected: null }, request.maxRetries, waited, {
+            neverAnswered: true,
+          });
         }
         timer.backoff();
         socket.send(packet, request.server);

@@ -86,14 +86,26 @@ export interface TransferReach {
 /**
  * The TIMEOUT a transfer fails with when the peer stays silent through
  * every retransmission; says how far it got, in words and in `details`.
+ * A request nobody ever answered (`neverAnswered`) says so, and is not
+ * worth retrying at once.
  */
-export function timeoutError(what: string, reach: TransferReach, retries: number, waitedMs: number): FerryError {
+export function timeoutError(
+  what: string,
+  reach: TransferReach,
+  retries: number,
+  waitedMs: number,
+  { neverAnswered = false }: { neverAnswered?: boolean } = {},
+): FerryError {
   const of = reach.expected === null ? '' : ` of ${reach.expected}`;
+  const waited = `${(waitedMs / 1000).toFixed(waitedMs < 10_000 ? 1 : 0)} s`;
   return new FerryError(
     'TIMEOUT',
-    `${what}: no answer from the peer after ${retries} retransmissions (${Math.round(waitedMs)} ms); ` +
-      `${reach.bytes}${of} bytes (${reach.blocks} blocks) had been transferred`,
+    neverAnswered
+      ? `${what}: no answer after ${retries} retransmissions (${waited}); is a TFTP server running there, and does a firewall let its replies through?`
+      : `${what}: no answer from the peer after ${retries} retransmissions (${waited}); ` +
+          `${reach.bytes}${of} bytes (${reach.blocks} blocks) had been transferred`,
     {
+      ...(neverAnswered ? { retryable: false } : {}),
       details: {
         bytes: reach.bytes,
         blocks: reach.blocks,
