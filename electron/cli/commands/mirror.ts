@@ -17,6 +17,7 @@ import { LocalDestinationGuard } from '../mirror/localLinks.js';
 import { refuseOverlap } from '../mirror/overlap.js';
 import { plan } from '../mirror/plan.js';
 import { leaveOutFoldCollisions, walkLocal, walkRemote, type Tree } from '../mirror/tree.js';
+import { requireVerifyMode } from '../../core/transfers/verify.js';
 import { runQueue, type RunSummary } from '../queueRun.js';
 import { remotePathOf, withRemote, type CliContext } from '../session.js';
 import { reportSummary, type TransferCommandOptions } from './transfer.js';
@@ -87,6 +88,7 @@ export async function mirror(
   const warn = (text: string): void => context.output.err(text);
 
   return withRemote(url, context, async (remote, parsed, connect) => {
+    requireVerifyMode(options.verify, remote);
     const remoteRoot = remotePathOf(parsed, remote);
     if (parsed.protocol === 'file') {
       await refuseOverlap(download ? remoteRoot : localRoot, download ? localRoot : remoteRoot);

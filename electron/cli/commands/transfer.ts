@@ -8,7 +8,7 @@ import type { NewTransfer } from '../../../shared/transfers.js';
 import { fromNodeError } from '../../core/errors/fromNodeError.js';
 import type { RemoteFileSystem } from '../../core/remote/remoteFileSystem.js';
 import { parseExpectedHash } from '../../../shared/expectedHash.js';
-import type { VerifyMode } from '../../core/transfers/verify.js';
+import { requireVerifyMode, type VerifyMode } from '../../core/transfers/verify.js';
 import { EXIT, exitCodeFor } from '../exitCodes.js';
 import { runQueue, type RunSummary } from '../queueRun.js';
 import { remotePathOf, withRemote, type CliContext } from '../session.js';
@@ -110,6 +110,7 @@ export async function get(
   context: CliContext,
 ) {
   return withRemote(url, context, async (remote, target, connect) => {
+    requireVerifyMode(options.verify, remote);
     const remotePath = remotePathOf(target, remote);
     const found = await remoteLookup(remote, remotePath, context.signal);
     if (found === null) throw new FerryError('NOT_FOUND', `${remotePath} does not exist on the server`);
@@ -170,6 +171,7 @@ export async function put(local: string, url: string, options: TransferCommandOp
   }
   checkExpectHash(options, kind);
   return withRemote(url, context, async (remote, target, connect) => {
+    requireVerifyMode(options.verify, remote);
     const base = remotePathOf(target, remote);
     const named =
       target.path === '' || target.path.endsWith('/') ? undefined : await remoteLookup(remote, base, context.signal);

@@ -24,6 +24,21 @@ export function chooseAlgorithm(mode: VerifyMode, remote: RemoteFileSystem): Has
   return LOCAL_ALGORITHMS.find((algorithm) => offered.includes(algorithm)) ?? null;
 }
 
+/**
+ * Refuses a named algorithm (`--verify sha256`) the server cannot compute,
+ * before anything moves: asked for by name, a hash check must not quietly
+ * become a size check. `auto` and `none` always pass.
+ */
+export function requireVerifyMode(mode: VerifyMode, remote: RemoteFileSystem): void {
+  if (mode === 'auto' || mode === 'none' || remote.capabilities.hash.includes(mode)) return;
+  const offered = remote.capabilities.hash;
+  throw new FerryError(
+    'UNSUPPORTED',
+    `The server cannot compute ${mode} hashes (${offered.length === 0 ? 'it offers none' : `it offers ${offered.join(', ')}`}), so the transfer could not be verified that way; ` +
+      `use --verify auto (the strongest it offers, else the size), or --expect-hash with a hash you know`,
+  );
+}
+
 /** Hashes a local file as lower-case hex. */
 export async function hashLocalFile(path: string, algorithm: HashAlgorithm, signal?: AbortSignal): Promise<string> {
   if (!LOCAL_ALGORITHMS.includes(algorithm)) {

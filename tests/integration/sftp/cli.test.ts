@@ -167,4 +167,18 @@ describe('ferry over sftp://', () => {
     await expect(stat(target)).rejects.toThrow();
     await rm(`${target}.ferrypart`, { force: true });
   });
+
+  it('refuses --verify sha256 where the server computes no hashes, before moving anything', async () => {
+    const source = join(local, 'to-verify.bin');
+    await writeFile(source, randomBytes(1000));
+    const put = await ferry(['put', '--verify', 'sha256', source, `${base()}${folder}/`, '-i', keyUser.privateKeyPath]);
+    expect(put.code).toBe(EXIT.protocol);
+    expect(put.err).toContain('cannot compute sha256 hashes');
+    await expect(stat(join(folder, 'to-verify.bin'))).rejects.toThrow();
+
+    // auto checks what it can: the size.
+    const auto = await ferry(['put', '--json', source, `${base()}${folder}/`, '-i', keyUser.privateKeyPath]);
+    expect(auto.code).toBe(EXIT.ok);
+    expect((JSON.parse(auto.out) as { verified: string }).verified).toBe('size');
+  });
 });
