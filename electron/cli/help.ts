@@ -44,7 +44,8 @@ Options:
                       all transfers together; K, M, G for KiB, MiB, GiB
                       (e.g. 500K, 1.5M)
       --verify MODE   auto (the strongest hash the server offers, else the
-                      size), md5, sha1, sha256, sha512, or none (size only)
+                      size), md5, sha1, sha256, sha512 (stops with exit 10
+                      if the server cannot compute it), or none (size only)
       --expect-hash ALGO:HEX
                       get/put one file: it must have this hash (md5, sha1,
                       sha256, sha512), e.g. a vendor's published SHA-256;
