@@ -161,7 +161,9 @@ export function TftpServerPanel() {
       <div role="table" aria-label="TFTP transfers" className="tftp-transfers">
         <div role="rowgroup">
           <div role="row" className="tftp-row tftp-head">
-            <span role="columnheader">Client</span>
+            <span role="columnheader" className="tftp-client">
+              Client
+            </span>
             <span role="columnheader">File</span>
             <span role="columnheader">Direction</span>
             <span role="columnheader">Bytes</span>
@@ -179,8 +181,10 @@ export function TftpServerPanel() {
                 aria-label={displayName(transfer.file)}
                 className={`tftp-row tftp-${transfer.state}`}
               >
-                <span role="cell">{transfer.client}</span>
-                <span role="cell" title={displayName(transfer.file)}>
+                <span role="cell" className="tftp-client">
+                  {transfer.client}
+                </span>
+                <span role="cell" title={`${displayName(transfer.file)} (${transfer.client})`}>
                   {displayName(transfer.file)}
                 </span>
                 <span role="cell">{transfer.direction === 'read' ? 'Sent' : 'Received'}</span>
