@@ -296,6 +296,35 @@ describe('connecting and transferring', () => {
     expect(errors).toEqual([]);
   });
 
+  it('asks on Disconnect what becomes of running transfers, and stops them when told', async () => {
+    const stalling = await startHostileFtpServer('stall-after-150');
+    try {
+      await quickConnect('FTP', stalling.port, ftpUser);
+      await expect.poll(() => row(remotePane(), 'file.txt').isVisible()).toBe(true);
+      await row(remotePane(), 'file.txt').dblclick();
+      const transfer = row(queue(), 'file.txt');
+      await expect.poll(() => transfer.textContent()).toContain('Transferring');
+
+      const disconnect = page.getByRole('button', { name: 'Disconnect' });
+      const asked = page.getByRole('dialog', { name: 'Transfers are running' });
+      await disconnect.click();
+      await expect.poll(() => asked.textContent()).toContain('One transfer');
+      // Cancel has the focus: Enter changes nothing.
+      await page.keyboard.press('Enter');
+      await expect.poll(() => asked.count()).toBe(0);
+      expect(await disconnect.isEnabled()).toBe(true);
+
+      await disconnect.click();
+      await asked.getByRole('button', { name: 'Stop and disconnect' }).click();
+      await expect.poll(() => transfer.textContent()).toContain('Paused');
+      await expect.poll(() => disconnect.isEnabled()).toBe(false);
+      await transfer.getByRole('button', { name: 'Cancel' }).click();
+    } finally {
+      await stalling.close();
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('cancels everything queued after asking, and empties the failed and successful lists', async () => {
     const stalling = await startHostileFtpServer('stall-after-150');
     try {

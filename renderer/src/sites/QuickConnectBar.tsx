@@ -2,6 +2,8 @@ import { useEffect, useState, type SyntheticEvent } from 'react';
 import { QUICK_CONNECT_PROTOCOLS, type RemoteScheme } from '../../../shared/quickConnect';
 import { defaultPort } from '../../../shared/url';
 import { useSession } from '../stores/session';
+import { useTransfers } from '../stores/transfers';
+import { DisconnectDialog } from './DisconnectDialog';
 
 /**
  * The quick-connect bar: protocol, host, port, user and password, and
@@ -19,6 +21,23 @@ export function QuickConnectBar() {
   const [password, setPassword] = useState('');
   const [passive, setPassive] = useState(true);
   const isFtp = scheme === 'ftp' || scheme === 'ftpes' || scheme === 'ftps';
+  /** The running transfers to the server, while Disconnect asks what becomes of them. */
+  const [runningOnDisconnect, setRunningOnDisconnect] = useState<string[] | null>(null);
+
+  const disconnect = (): void => {
+    const site = session.site?.site;
+    const running = [...useTransfers.getState().jobs.values()]
+      .filter((job) => job.site === site && job.state === 'running')
+      .map((job) => job.id);
+    if (running.length > 0) setRunningOnDisconnect(running);
+    else void session.disconnect();
+  };
+
+  const stopAndDisconnect = async (ids: readonly string[]): Promise<void> => {
+    const transfers = useTransfers.getState();
+    await Promise.all(ids.map((id) => transfers.act('pause', id)));
+    await session.disconnect();
+  };
 
   useEffect(() => useSession.getState().start(), []);
 
@@ -95,9 +114,24 @@ export function QuickConnectBar() {
       <button type="submit" disabled={session.connecting}>
         {session.connecting ? 'Connecting…' : 'Connect'}
       </button>
-      <button type="button" onClick={() => void session.disconnect()} disabled={session.site === null}>
+      <button type="button" onClick={disconnect} disabled={session.site === null}>
         Disconnect
       </button>
+      {runningOnDisconnect !== null && session.site !== null && (
+        <DisconnectDialog
+          site={session.site.site}
+          running={runningOnDisconnect.length}
+          onStop={() => {
+            setRunningOnDisconnect(null);
+            void stopAndDisconnect(runningOnDisconnect);
+          }}
+          onLetFinish={() => {
+            setRunningOnDisconnect(null);
+            void session.disconnect();
+          }}
+          onCancel={() => setRunningOnDisconnect(null)}
+        />
+      )}
       {session.error !== null && (
         <div className="quick-connect-error" role="alert">
           <span>{session.error}</span>
