@@ -52,6 +52,9 @@ async function quickConnect(protocol: string, port: number, user: TestUser): Pro
 async function openFolder(pane: Locator, label: string, path: string): Promise<void> {
   const box = pane.getByRole('textbox', { name: label });
   await expect.poll(() => box.isEnabled()).toBe(true);
+  // The pane's first folder (home, after a connect) shows first, as a person
+  // would see it: typed before it arrives, the path would lose to it.
+  await expect.poll(() => box.inputValue()).not.toBe('');
   await box.fill(path);
   await box.press('Enter');
   await expect.poll(() => box.inputValue()).toBe(path);
@@ -73,8 +76,16 @@ beforeEach(async () => {
   await expect.poll(() => localPane().getByRole('textbox', { name: 'Local path' }).inputValue()).not.toBe('');
   await openFolder(localPane(), 'Local path', local);
   return async () => {
-    if (await page.getByRole('button', { name: 'Disconnect' }).isEnabled()) {
-      await page.getByRole('button', { name: 'Disconnect' }).click();
+    // The next test starts disconnected: a session left open would come back
+    // in its page and reconnect under its feet.
+    const disconnect = page.getByRole('button', { name: 'Disconnect' });
+    if (await disconnect.isEnabled()) {
+      await disconnect.click();
+      // Disconnected, or asked first what becomes of running transfers.
+      const asked = page.getByRole('dialog', { name: 'Transfers are running' });
+      await expect.poll(async () => (await asked.isVisible()) || !(await disconnect.isEnabled())).toBe(true);
+      if (await asked.isVisible()) await asked.getByRole('button', { name: 'Stop and disconnect' }).click();
+      await expect.poll(() => disconnect.isEnabled()).toBe(false);
     }
     await page.close();
     await rm(local, { recursive: true, force: true });
@@ -326,6 +337,14 @@ describe('connecting and transferring', () => {
   });
 
   it('cancels everything queued after asking, and empties the failed and successful lists', async () => {
+    // The lists outlive a page: start from empty ones, whatever earlier tests left.
+    for (const tab of [/^Failed/, /^Successful/]) {
+      await showTab(tab);
+      const clear = queue().getByRole('button', { name: 'Clear list' });
+      if (await clear.isEnabled()) await clear.click();
+      await expect.poll(() => queue().getByRole('tab', { name: tab }).textContent()).toMatch(/\(0\)$/);
+    }
+    await showTab(/^Queued/);
     const stalling = await startHostileFtpServer('stall-after-150');
     try {
       await quickConnect('FTP', stalling.port, ftpUser);
