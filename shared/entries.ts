@@ -10,6 +10,43 @@ export function isFolderLike(entry: FileEntry): boolean {
   return entry.type === 'directory' || (entry.type === 'symlink' && entry.linkTargetType === 'directory');
 }
 
+/**
+ * True for a symlink whose target's type the source did not say (FTP's
+ * LIST): it may be a folder, a file or broken, and is tried when used.
+ */
+export function isUnresolvedLink(entry: FileEntry): boolean {
+  return entry.type === 'symlink' && entry.linkTargetType === undefined && entry.linkTargetUnknown === true;
+}
+
+/** True for a symlink known to lead nowhere: its target is missing (or cannot be looked at). */
+export function isBrokenLink(entry: FileEntry): boolean {
+  return entry.type === 'symlink' && entry.linkTargetType === undefined && entry.linkTargetUnknown !== true;
+}
+
+/**
+ * What a listing found at a path that is no folder, carried in its error's
+ * details: a file (or a link to one), with its size when known, or nothing
+ * the server can find (a broken link, say). An engine that cannot tell
+ * leaves the details out. This is how the window learns what a link of
+ * unknown type is when opening it as a folder fails.
+ */
+export type NotAFolder = { found: 'file'; size?: number } | { found: 'nothing' };
+
+/** The error details that say {@link NotAFolder}. */
+export function notAFolderDetails(what: NotAFolder): Record<string, string | number> {
+  return what.found === 'file' && what.size !== undefined ? { found: 'file', size: what.size } : { found: what.found };
+}
+
+/** Reads {@link NotAFolder} back from an error's details; undefined when they do not say. */
+export function notAFolderOf(details: Readonly<Record<string, unknown>> | undefined): NotAFolder | undefined {
+  if (details?.found === 'nothing') return { found: 'nothing' };
+  if (details?.found !== 'file') return undefined;
+  const size = details.size;
+  return typeof size === 'number' && Number.isSafeInteger(size) && size >= 0
+    ? { found: 'file', size }
+    : { found: 'file' };
+}
+
 export const SORT_KEYS = ['name', 'size', 'type', 'modified', 'permissions'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export interface SortOrder {

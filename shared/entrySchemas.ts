@@ -23,8 +23,18 @@ export const fileEntrySchema = z.object({
   hidden: z.boolean(),
   /** For a symlink: where it points, as stored in the link. */
   linkTarget: z.string().optional(),
-  /** For a symlink: the type of what it resolves to, or undefined if it is broken. */
+  /**
+   * For a symlink: the type of what it resolves to. Undefined means broken,
+   * unless `linkTargetUnknown` says the source could not tell.
+   */
   linkTargetType: entryTypeSchema.optional(),
+  /**
+   * For a symlink whose target the source did not look at: true. FTP's LIST
+   * gives "name -> target" and nothing about the target, and probing every
+   * link of a listing would cost a round trip each; such a link may be a
+   * folder, a file or broken, and is found out when it is used.
+   */
+  linkTargetUnknown: z.boolean().optional(),
   /** The owning user's name (or numeric id) when the source tells it. */
   owner: z.string().optional(),
   /** The owning group's name (or numeric id) when the source tells it. */

@@ -2,8 +2,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useRef, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
 import type { FileEntry, SortKey, SortOrder } from '../../../shared/entries';
 import { isFolderLike } from '../../../shared/entries';
-import { formatSize, formatTime } from '../../../shared/format';
+import { formatTime } from '../../../shared/format';
 import { displayName } from '../../../shared/names';
+import { sizeText, typeText } from './entryColumns';
 
 /** Fixed row height: virtualization stays exact and 100k rows scroll smoothly. */
 export const ROW_HEIGHT = 24;
@@ -34,18 +35,6 @@ export interface FileGridProps {
   onRowDragStart?: ((entry: FileEntry, event: DragEvent) => void) | undefined;
   /** Shown in place of rows when there are none. */
   emptyText: string;
-}
-
-function typeText(entry: FileEntry): string {
-  if (isFolderLike(entry)) return entry.type === 'symlink' ? 'Folder link' : 'Folder';
-  if (entry.type === 'symlink') return entry.linkTargetType ? 'Link' : 'Broken link';
-  if (entry.type === 'other') return 'Special';
-  const dot = entry.name.lastIndexOf('.');
-  return dot > 0 ? `${entry.name.slice(dot + 1).toUpperCase()} file` : 'File';
-}
-
-function sizeText(entry: FileEntry): string {
-  return isFolderLike(entry) || entry.type === 'other' ? '' : formatSize(entry.size);
 }
 
 /**

@@ -84,9 +84,11 @@ export function Pane(props: PaneProps) {
   };
 
   const activate = (entry: FileEntry): void => {
-    // Folders open; files go to the other side, as a double-click does in FileZilla.
-    if (isFolderLike(entry) || (entry.type === 'symlink' && entry.linkTargetType === undefined)) void pane.open(entry);
-    else if (props.canTransfer) props.onTransfer([entry.name]);
+    // Folders open; files go to the other side, as a double-click does in
+    // FileZilla. A link the listing did not type is tried as a folder first.
+    void pane.open(entry).then((outcome) => {
+      if (outcome === 'file' && props.canTransfer) props.onTransfer([entry.name]);
+    });
   };
 
   const acceptsDrop = (event: DragEvent): boolean =>

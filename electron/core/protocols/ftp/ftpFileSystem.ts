@@ -1,5 +1,5 @@
 import { Writable, type Readable } from 'node:stream';
-import type { FileEntry } from '../../../../shared/entries.js';
+import { notAFolderDetails, type FileEntry } from '../../../../shared/entries.js';
 import { FerryError } from '../../../../shared/errors.js';
 import { joinRemote, remoteBaseName } from '../../../../shared/remotePath.js';
 import {
@@ -95,7 +95,14 @@ export class FtpFileSystem implements RemoteFileSystem {
     return path.startsWith('/') ? path : joinRemote(this.initialFolder, path === '.' ? '' : path) || this.initialFolder;
   }
 
-  /** Lists a folder: MLSD when offered (exact facts), else `LIST -a` / `LIST` parsed as Unix or DOS. */
+  /**
+   * Lists a folder: MLSD when offered (exact facts), else `LIST -a` / `LIST`
+   * parsed as Unix or DOS. Symlinks come with `linkTargetUnknown` (neither
+   * form says what a link leads to, and asking for each would cost a round
+   * trip per link); a path that is no folder fails with details saying what
+   * is there instead (see {@link notAFolder}), which is how a link of
+   * unknown type is found out when it is opened.
+   */
   list(path: string, signal?: AbortSignal): Promise<FileEntry[]> {
     const folder = this.absolute(path);
     return this.session.run('list', signal, async (context) => {
@@ -104,6 +111,10 @@ export class FtpFileSystem implements RemoteFileSystem {
         try {
           return await this.listWith(context, command, folder, signal);
         } catch (error) {
+          // MLSD refused the path itself (LIST's CWD is looked at in listWith).
+          if (command === 'MLSD' && error instanceof FerryError && error.replyCode === 550) {
+            throw await this.notAFolder(context, folder, error, signal);
+          }
           const unknown = error instanceof FerryError && [500, 501, 502, 504].includes(error.replyCode ?? 0);
           if (!unknown || command === 'LIST') throw error;
           this.listCommand = command === 'MLSD' ? 'LIST -a' : 'LIST';
@@ -133,7 +144,10 @@ export class FtpFileSystem implements RemoteFileSystem {
         timeoutMs: context.replyTimeoutMs,
         signal,
       });
-      if (!isCompletion(cwd)) throw replyError(`Cannot list "${folder}"`, cwd);
+      if (!isCompletion(cwd)) {
+        const error = replyError(`Cannot list "${folder}"`, cwd);
+        throw cwd.code === 550 ? await this.notAFolder(context, folder, error, signal) : error;
+      }
       line = command;
     }
     const sink = new Writable({
@@ -159,7 +173,41 @@ export class FtpFileSystem implements RemoteFileSystem {
     );
     reader.end();
     for (const skipped of reader.skipped) context.log('info', `Listing line not understood: ${skipped}`);
+    for (const entry of reader.entries) markUnresolvedLink(entry);
     return reader.entries;
+  }
+
+  /**
+   * The error for a folder that could not be entered (a 550 to CWD or
+   * MLSD), told apart for a caller that tried a link of unknown type: a
+   * SIZE answer means a file (or a link to one) is there, a 550 to SIZE
+   * too means nothing the server can find (a broken link, say). One more
+   * round trip, on failure only, so listings cost what they did.
+   */
+  private async notAFolder(
+    context: OperationContext,
+    folder: string,
+    error: FerryError,
+    signal: AbortSignal | undefined,
+  ): Promise<FerryError> {
+    const reply = await context.control.execute(commandLine('SIZE', folder), {
+      timeoutMs: context.replyTimeoutMs,
+      signal,
+    });
+    const options = { retryable: error.retryable, replyCode: error.replyCode };
+    const bytes = sizeOf(reply);
+    if (bytes !== null) {
+      return new FerryError(error.code, `Cannot list "${folder}": it is a file, not a folder`, {
+        ...options,
+        details: notAFolderDetails({ found: 'file', size: bytes }),
+      });
+    }
+    // A server without SIZE (500, 502) cannot tell; the caller then guesses.
+    if (reply.code !== 550) return error;
+    return new FerryError(error.code, error.message, {
+      ...options,
+      details: notAFolderDetails({ found: 'nothing' }),
+    });
   }
 
   /** One entry: MLST when offered, else SIZE and MDTM (and CWD to tell a folder). */
@@ -171,7 +219,7 @@ export class FtpFileSystem implements RemoteFileSystem {
         const reply = await control.execute(commandLine('MLST', target), options);
         if (reply.code === 250) {
           const entry = parseMlstReply(reply.lines);
-          if (entry) return { ...entry, name: remoteBaseName(target) || entry.name };
+          if (entry) return markUnresolvedLink({ ...entry, name: remoteBaseName(target) || entry.name });
         }
         if (!isUnknownCommand(reply)) throw replyError(`Cannot read "${target}"`, reply);
         this.statByMlst = false;
@@ -454,6 +502,12 @@ export class FtpFileSystem implements RemoteFileSystem {
     );
     if (!isCompletion(reply)) throw replyError(action, reply, name === 'delete' ? 'NOT_FOUND' : 'PERMISSION_DENIED');
   }
+}
+
+/** A symlink whose target's type the server did not say is marked unknown, not broken. */
+function markUnresolvedLink(entry: FileEntry): FileEntry {
+  if (entry.type === 'symlink' && entry.linkTargetType === undefined) entry.linkTargetUnknown = true;
+  return entry;
 }
 
 function folderEntry(path: string): FileEntry {
