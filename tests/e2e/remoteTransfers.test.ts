@@ -68,6 +68,40 @@ async function showTab(name: RegExp): Promise<void> {
   await queue().getByRole('tab', { name }).click();
 }
 
+/**
+ * Downloads file.txt from a server that says 150 and then sends nothing
+ * (startHostileFtpServer's stall-after-150), which holds the transfer
+ * running for as long as a test needs: no real server stalls on purpose.
+ * Resolves with its queue row once it shows as transferring.
+ */
+async function startStalledDownload(port: number): Promise<Locator> {
+  await quickConnect('FTP', port, ftpUser);
+  await expect.poll(() => row(remotePane(), 'file.txt').isVisible()).toBe(true);
+  await row(remotePane(), 'file.txt').dblclick();
+  const transfer = row(queue(), 'file.txt');
+  await expect.poll(() => transfer.textContent()).toContain('Transferring');
+  return transfer;
+}
+
+/**
+ * Connects to vsftpd, opens a folder it cannot write (`locked` in the test's
+ * remote folder) and uploads each of `names` from the local folder there,
+ * where each fails with PERMISSION_DENIED. Resolves with that folder's path.
+ */
+async function uploadIntoReadOnlyFolder(names: readonly string[]): Promise<string> {
+  await localPane().getByRole('button', { name: 'Refresh' }).click();
+  const locked = join(remote, 'locked');
+  await mkdir(locked, { mode: 0o555 });
+  await chown(locked, ftpUser.uid, ftpUser.gid);
+  await quickConnect('FTP', servers.ftp.port, ftpUser);
+  await openFolder(remotePane(), 'Remote path', locked);
+  for (const name of names) {
+    await row(localPane(), name).click();
+    await localPane().getByRole('button', { name: 'Upload', exact: true }).click();
+  }
+  return locked;
+}
+
 beforeEach(async () => {
   local = await mkdtemp(join(tmpdir(), 'ferry-e2e-local-'));
   remote = await remoteFolder(ftpUser);
@@ -253,15 +287,9 @@ describe('connecting and transferring', () => {
   });
 
   it('pauses, resumes and cancels a transfer, and retries a failed one', async () => {
-    // A server that says 150 and then sends nothing holds a transfer open
-    // for as long as the test needs; no real server stalls on purpose.
     const stalling = await startHostileFtpServer('stall-after-150');
     try {
-      await quickConnect('FTP', stalling.port, ftpUser);
-      await expect.poll(() => row(remotePane(), 'file.txt').isVisible()).toBe(true);
-      await row(remotePane(), 'file.txt').dblclick();
-      const transfer = row(queue(), 'file.txt');
-      await expect.poll(() => transfer.textContent()).toContain('Transferring');
+      const transfer = await startStalledDownload(stalling.port);
 
       await transfer.getByRole('button', { name: 'Pause' }).click();
       await expect.poll(() => transfer.textContent()).toContain('Paused');
@@ -287,14 +315,7 @@ describe('connecting and transferring', () => {
 
     // A refused upload fails, keeps its error, and succeeds on Retry once the folder allows it.
     await writeFile(join(local, 'index.html'), '<h1>hi</h1>\n');
-    await localPane().getByRole('button', { name: 'Refresh' }).click();
-    const locked = join(remote, 'locked');
-    await mkdir(locked, { mode: 0o555 });
-    await chown(locked, ftpUser.uid, ftpUser.gid);
-    await quickConnect('FTP', servers.ftp.port, ftpUser);
-    await openFolder(remotePane(), 'Remote path', locked);
-    await row(localPane(), 'index.html').click();
-    await localPane().getByRole('button', { name: 'Upload', exact: true }).click();
+    const locked = await uploadIntoReadOnlyFolder(['index.html']);
     await showTab(/^Failed/);
     const failed = row(queue(), 'index.html');
     await expect.poll(() => failed.textContent(), { timeout: 30_000 }).toContain('PERMISSION_DENIED');
@@ -310,11 +331,7 @@ describe('connecting and transferring', () => {
   it('asks on Disconnect what becomes of running transfers, and stops them when told', async () => {
     const stalling = await startHostileFtpServer('stall-after-150');
     try {
-      await quickConnect('FTP', stalling.port, ftpUser);
-      await expect.poll(() => row(remotePane(), 'file.txt').isVisible()).toBe(true);
-      await row(remotePane(), 'file.txt').dblclick();
-      const transfer = row(queue(), 'file.txt');
-      await expect.poll(() => transfer.textContent()).toContain('Transferring');
+      const transfer = await startStalledDownload(stalling.port);
 
       const disconnect = page.getByRole('button', { name: 'Disconnect' });
       const asked = page.getByRole('dialog', { name: 'Transfers are running' });
@@ -347,10 +364,7 @@ describe('connecting and transferring', () => {
     await showTab(/^Queued/);
     const stalling = await startHostileFtpServer('stall-after-150');
     try {
-      await quickConnect('FTP', stalling.port, ftpUser);
-      await expect.poll(() => row(remotePane(), 'file.txt').isVisible()).toBe(true);
-      await row(remotePane(), 'file.txt').dblclick();
-      await expect.poll(() => row(queue(), 'file.txt').textContent()).toContain('Transferring');
+      await startStalledDownload(stalling.port);
 
       // Asked first, and "Keep them" keeps them.
       await queue().getByRole('button', { name: 'Cancel all' }).click();
@@ -380,16 +394,7 @@ describe('connecting and transferring', () => {
 
     // Two uploads a read-only folder refuses, and one that arrives.
     for (const name of ['one.txt', 'two.txt', 'three.txt']) await writeFile(join(local, name), `${name}\n`);
-    await localPane().getByRole('button', { name: 'Refresh' }).click();
-    const locked = join(remote, 'locked');
-    await mkdir(locked, { mode: 0o555 });
-    await chown(locked, ftpUser.uid, ftpUser.gid);
-    await quickConnect('FTP', servers.ftp.port, ftpUser);
-    await openFolder(remotePane(), 'Remote path', locked);
-    for (const name of ['one.txt', 'two.txt']) {
-      await row(localPane(), name).click();
-      await localPane().getByRole('button', { name: 'Upload', exact: true }).click();
-    }
+    await uploadIntoReadOnlyFolder(['one.txt', 'two.txt']);
     await showTab(/^Failed/);
     await expect
       .poll(
