@@ -1,13 +1,13 @@
-import { Socket, connect as connectTcp } from 'node:net';
-import { connect as connectTls, type TLSSocket } from 'node:tls';
+import { isIP, Socket, connect as connectTcp } from 'node:net';
+import { connect as connectTls, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { FerryError } from '../../../../shared/errors.js';
 import type { LogSink } from '../../log/messageLog.js';
 import { canceledError } from '../../remote/streams.js';
+import { trustedCertificates } from '../../trust/systemCertificates.js';
 import { verifyCertificate } from './certificateTrust.js';
 import { redactCommand } from './commandLine.js';
 import { describeReply, type FtpReply } from './reply.js';
 import { ReplyParser } from './replyParser.js';
-import { noteKeyExchange, tlsClientOptions } from './tlsClient.js';
 
 /**
  * Replies kept while nobody reads: those to commands sent together, and
@@ -36,6 +36,31 @@ export interface ReadOptions {
 interface Waiter {
   resolve: (reply: FtpReply) => void;
   reject: (error: FerryError) => void;
+}
+
+/**
+ * One TLS context for every FTPS connection of the process. Without it each
+ * tls.connect builds its own (root store included), which cost more than
+ * the resumed handshake itself on a data connection per small file. It
+ * trusts the system store as well as Node's roots (trustedCertificates),
+ * read once, at the first TLS connection. The context holds no per-server
+ * state: certificates are checked by
+ * verifyCertificate, and sessions are passed to each connection.
+ */
+let clientContext: SecureContext | undefined;
+
+/** The TLS options every connection of a session uses: our own certificate check, SNI only for names. */
+export function tlsClientOptions(host: string): {
+  rejectUnauthorized: false;
+  servername?: string;
+  secureContext: SecureContext;
+} {
+  clientContext ??= createSecureContext({ minVersion: 'TLSv1.2', ca: trustedCertificates() });
+  // Certificates are checked by verifyCertificate (so a pinned one can pass);
+  // SNI must not carry an IP address (RFC 6066 section 3).
+  return isIP(host) === 0
+    ? { rejectUnauthorized: false, servername: host, secureContext: clientContext }
+    : { rejectUnauthorized: false, secureContext: clientContext };
 }
 
 function lostError(message: string, cause?: unknown): FerryError {
@@ -131,14 +156,12 @@ export class ControlConnection {
       socket.setNoDelay(true);
       return new ControlConnection(socket, endpoint);
     }
-    const server = `${endpoint.host}:${endpoint.port}`;
-    const socket = connectTls({ host: endpoint.host, port: endpoint.port, ...tlsClientOptions(endpoint.host, server) });
+    const socket = connectTls({ host: endpoint.host, port: endpoint.port, ...tlsClientOptions(endpoint.host) });
     // Tickets may arrive right after the handshake, before we wrap the socket.
     let session: Buffer | undefined;
     socket.on('session', (ticket: Buffer) => (session = ticket));
     await awaitConnected(socket, 'secureConnect', where, endpoint.connectTimeoutMs, signal);
     const fingerprint = ControlConnection.verify(socket, endpoint);
-    noteKeyExchange(socket, server);
     socket.setNoDelay(true);
     const connection = new ControlConnection(socket, endpoint);
     connection.fingerprint = fingerprint;
@@ -303,13 +326,12 @@ export class ControlConnection {
       this.fail(injected);
       throw injected;
     }
-    const secure = connectTls({ socket: raw, ...tlsClientOptions(this.endpoint.host, this.server) });
+    const secure = connectTls({ socket: raw, ...tlsClientOptions(this.endpoint.host) });
     let session: Buffer | undefined;
     secure.on('session', (ticket: Buffer) => (session = ticket));
     try {
       await awaitConnected(secure, 'secureConnect', 'TLS upgrade', this.endpoint.connectTimeoutMs, signal);
       this.fingerprint = ControlConnection.verify(secure, this.endpoint);
-      noteKeyExchange(secure, this.server);
     } catch (error) {
       raw.destroy();
       this.fail(error instanceof FerryError ? error : lostError('TLS upgrade failed', error));

@@ -10,8 +10,7 @@ import {
 import { connect as connectTls, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { FerryError } from '../../../../shared/errors.js';
 import type { LogSink } from '../../log/messageLog.js';
-import { awaitConnected, type ControlConnection } from './controlConnection.js';
-import { tlsClientOptions } from './tlsClient.js';
+import { awaitConnected, tlsClientOptions, type ControlConnection } from './controlConnection.js';
 import { ReadSlab } from './readSlab.js';
 import { parseEpsvReply, parsePasvReply, type PassiveAddress } from './passiveReply.js';
 import { describeReply } from './reply.js';
@@ -204,7 +203,7 @@ export class DataConnector {
       host,
       port,
       session: control.tlsSession,
-      ...tlsClientOptions(control.host, control.server),
+      ...tlsClientOptions(control.host),
       onread: {
         buffer: () => this.slab.next(),
         callback: (bytes: number, region: Uint8Array): boolean => {
@@ -336,9 +335,7 @@ export class DataConnector {
     const ready = channel.ready
       .then((socket) => {
         raw = socket;
-        secure = quiet(
-          connectTls({ socket, session: control.tlsSession, ...tlsClientOptions(control.host, control.server) }),
-        );
+        secure = quiet(connectTls({ socket, session: control.tlsSession, ...tlsClientOptions(control.host) }));
         return this.handshake(secure, control);
       })
       .catch((error: unknown) => {
