@@ -3,6 +3,7 @@ import { LocalFileSystem } from '../core/local/localFileSystem.js';
 import { MessageLog } from '../core/log/messageLog.js';
 import { TftpServer } from '../core/protocols/tftp/server.js';
 import { TransferService } from '../core/transfers/transferService.js';
+import { formatSize } from '../../shared/format.js';
 import { EventHub } from './eventHub.js';
 import { createRouter, type Handlers, type Router } from './router.js';
 
@@ -92,7 +93,7 @@ export async function createFerryServices(options: { dataFolder: string }): Prom
     'transfers.speedLimit': () => transfers.speedLimit(),
     'transfers.setSpeedLimit': async (limit) => {
       await transfers.setSpeedLimit(limit);
-      const each = (bytes: number): string => (bytes === 0 ? 'none' : `${Math.round(bytes / 1024)} KiB/s`);
+      const each = (bytes: number): string => (bytes === 0 ? 'none' : `${formatSize(bytes)}/s`);
       log.add('info', `Speed limit: downloads ${each(limit.download)}, uploads ${each(limit.upload)}`);
     },
     'transfers.answer': (id, answer) => transfers.answer(id, answer),

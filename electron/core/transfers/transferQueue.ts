@@ -116,6 +116,8 @@ export class TransferQueue {
   /** The files running jobs write to; another job for one of them waits its turn. */
   private readonly destinations = new Destinations();
   private readonly dirty = new Map<string, TransferJob>();
+  /** Jobs left a list without a change of their own (removed, cleared): the totals must still go out. */
+  private listsShrank = false;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly policy: OverwritePolicy;
   /**
@@ -262,13 +264,13 @@ export class TransferQueue {
     if (index < 0)
       throw new FerryError('NOT_FOUND', 'That transfer is no longer on the failed list: it was retried or removed');
     this.failedJobs.splice(index, 1);
-    this.saver.saveSoon();
+    this.shrank();
   }
 
   /** Empties the failed list; partial files stay where they are. */
   clearFailed(): void {
     this.failedJobs = [];
-    this.saver.saveSoon();
+    this.shrank();
   }
 
   /** Stops starting jobs and pauses the running ones. */
@@ -296,7 +298,12 @@ export class TransferQueue {
   /** Empties the successful list. */
   clearSucceeded(): void {
     this.succeededJobs = [];
-    this.saver.saveSoon();
+    this.shrank();
+  }
+
+  /** The speed limit each way, in bytes per second (0: none). */
+  speedLimit(): { download: number; upload: number } {
+    return { download: this.throttle.download.limit, upload: this.throttle.upload.limit };
   }
 
   setSpeedLimit(limit: { download: number; upload: number }): void {
@@ -672,6 +679,14 @@ export class TransferQueue {
    * listening (the CLI) nothing is noted: the notes would keep every job
    * the run ever touched, a million of them for a million files.
    */
+  /** Saves, and tells the owner the new totals with the next batch, after jobs left a list. */
+  private shrank(): void {
+    this.saver.saveSoon();
+    if (!this.options.onChange) return;
+    this.listsShrank = true;
+    this.ensureFlushing();
+  }
+
   private touch(job: TransferJob): void {
     if (!this.options.onChange) return;
     this.dirty.set(job.id, job);
@@ -701,9 +716,10 @@ export class TransferQueue {
     }
     this.movedSinceFlush = 0;
     this.lastFlush = now;
-    if (this.dirty.size === 0) return;
+    if (this.dirty.size === 0 && !this.listsShrank) return;
     const changed = [...this.dirty.values()].map((job) => ({ ...job }));
     this.dirty.clear();
+    this.listsShrank = false;
     this.options.onChange?.(changed);
   }
 

@@ -39,7 +39,6 @@ export class TransferService {
     private readonly questions: QuestionBoard<OverwriteQuestion, OverwriteAnswer>,
     private readonly prompts: QuestionBoard<ServerPrompt, string[] | null>,
     private readonly speedLimits: SpeedLimitStore,
-    private limit: SpeedLimit,
   ) {}
 
   static async open(options: TransferServiceOptions): Promise<TransferService> {
@@ -53,9 +52,8 @@ export class TransferService {
     });
     const questions = new QuestionBoard<OverwriteQuestion, OverwriteAnswer>(options.onQuestion);
     const speedLimits = new SpeedLimitStore(join(options.dataFolder, 'speed-limit.json'));
-    const limit = await speedLimits.load();
     queue = await TransferQueue.open({
-      speedLimit: limit,
+      speedLimit: await speedLimits.load(),
       sites,
       store: new QueueStore(join(options.dataFolder, 'queue.json'), (error) =>
         options.log(
@@ -71,7 +69,7 @@ export class TransferService {
         if (queue) options.onChanged(jobs, queue.totals());
       },
     });
-    return new TransferService(sites, queue, questions, prompts, speedLimits, limit);
+    return new TransferService(sites, queue, questions, prompts, speedLimits);
   }
 
   connect(request: ConnectRequest): Promise<ConnectedSite> {
@@ -160,12 +158,11 @@ export class TransferService {
   }
 
   speedLimit(): SpeedLimit {
-    return this.limit;
+    return this.queue.speedLimit();
   }
 
   /** Applies a speed limit to every transfer at once, running ones included, and keeps it for next time. */
   async setSpeedLimit(limit: SpeedLimit): Promise<void> {
-    this.limit = limit;
     this.queue.setSpeedLimit(limit);
     await this.speedLimits.save(limit);
   }

@@ -81,33 +81,15 @@ export const useTransfers = create<TransfersState>()((set, get) => {
     set({ jobs });
   };
 
-  /**
-   * Forgets the jobs the main side dropped from its lists, and takes them
-   * off its counts (`counts` adds to each, never below zero) until its next
-   * totals say so themselves.
-   */
-  const drop = (
-    dropped: (job: TransferJob) => boolean,
-    counts: Partial<Record<'failed' | 'succeeded', number>>,
-  ): void => {
+  /** Forgets the jobs the main side dropped from its lists (its next totals count them out). */
+  const drop = (dropped: (job: TransferJob) => boolean): void => {
     const jobs = new Map(get().jobs);
     for (const [id, job] of jobs) {
       if (!dropped(job)) continue;
       jobs.delete(id);
       finished.delete(id);
     }
-    const totals = get().totals;
-    set({
-      jobs,
-      totals:
-        totals === null
-          ? null
-          : {
-              ...totals,
-              failed: Math.max(0, totals.failed + (counts.failed ?? 0)),
-              succeeded: Math.max(0, totals.succeeded + (counts.succeeded ?? 0)),
-            },
-    });
+    set({ jobs });
   };
 
   /** Runs a queue action, showing its failure instead of losing it. */
@@ -170,7 +152,7 @@ export const useTransfers = create<TransfersState>()((set, get) => {
       run(async () => {
         await ferry.transfers[action](id);
         // A job taken off the failed list sends no change of its own: it is simply gone.
-        if (action === 'remove') drop((job) => job.id === id, { failed: -1 });
+        if (action === 'remove') drop((job) => job.id === id);
       }),
     pauseAll: () => run(() => ferry.transfers.pauseAll()),
     resumeAll: () => run(() => ferry.transfers.resumeAll()),
@@ -186,7 +168,7 @@ export const useTransfers = create<TransfersState>()((set, get) => {
     clear: (list) =>
       run(async () => {
         await ferry.transfers.clear(list);
-        drop(list === 'failed' ? (job) => job.state === 'failed' : isFinished, { [list]: -Infinity });
+        drop(list === 'failed' ? (job) => job.state === 'failed' : isFinished);
       }),
 
     setSpeedLimit: (limit) =>

@@ -645,9 +645,14 @@ describe('TransferQueue', () => {
     expect(() => queue.removeFailed(first?.id ?? '')).toThrow(/no longer on the failed list/);
     await queue.close();
 
-    const again = await TransferQueue.open(queueOptions({ store: new QueueStore(store) }));
+    // The owner hears of the emptied list (its totals go out with the batch), though no job changed.
+    let heard = 0;
+    const again = await TransferQueue.open(
+      queueOptions({ store: new QueueStore(store), onChange: () => heard++, progressIntervalMs: 5 }),
+    );
     expect(again.failed()).toHaveLength(2);
     again.clearFailed();
+    await expect.poll(() => heard).toBeGreaterThan(0);
     await again.close();
     const third = await TransferQueue.open(queueOptions({ store: new QueueStore(store) }));
     expect(third.failed()).toEqual([]);
